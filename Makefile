@@ -1,0 +1,28 @@
+# The two commands: `make demo` and `make test`. Everything runs from .venv, made from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test site clean
+
+# The venv is rebuilt when pyproject.toml changes.
+$(BIN)/sip-backoffice: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(BIN)/sip-backoffice
+	$(BIN)/mkdocs build --strict --quiet
+
+demo: site
+	@echo "SIP-handboken: http://$(HOST):$(PORT)/  (avsluta med Ctrl+C)"
+	$(BIN)/python -m http.server --bind $(HOST) --directory site $(PORT)
+
+test: $(BIN)/sip-backoffice
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache
