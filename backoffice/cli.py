@@ -1,8 +1,19 @@
-"""The `sip-backoffice` command line: thin wrappers around the library modules."""
+"""The `sip-backoffice` command line: one click group; the commands live beside their stage.
+
+Each `cli_*` module holds the thin commands for one part of the data's path and lists them in
+`COMMANDS`; this module only gathers them, so `--help` lists exactly what exists.
+"""
 import click
+
+from backoffice import cli_core, cli_intake, cli_stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sip-handboken", message="%(version)s")
 def main():
-    """Backoffice för SIP-handboken."""
+    """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen."""
+
+
+for _module in (cli_core, cli_intake, cli_stats):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)

@@ -1,0 +1,3 @@
+"""Commands for the core stage (none yet)."""
+
+COMMANDS = []

@@ -1,0 +1,3 @@
+"""Commands for the intake stage (none yet)."""
+
+COMMANDS = []

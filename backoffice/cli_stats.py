@@ -1,0 +1,3 @@
+"""Commands for the stats stage (none yet)."""
+
+COMMANDS = []
