@@ -1,0 +1,368 @@
+"""The append-only store: one CSV per form plus a datapackage.json, written safely under a file lock.
+
+Layout of a data directory (the statistics read it, the stock `frictionless validate` checks it):
+
+    <data dir>/datapackage.json
+    <data dir>/<form_id>.csv     UTF-8, `,`, header row, LF line endings
+
+Columns are the form's schema fields in schema order, then the system columns `mottagen`,
+`kvitto`, `version` and `kanal`. Rows are only ever appended. An append takes the store's file
+lock, checks that the file ends with a newline, writes every encoded row in one `os.write` on an
+O_APPEND descriptor and fsyncs, so a crash can never leave half a row behind; if the file ever
+does end mid-row (written by something else), the store refuses to go on and says so.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+from filelock import FileLock
+
+from backoffice import config
+
+SYSTEM_FIELDS = ("mottagen", "kvitto", "version", "kanal")
+CHANNELS = ("webb", "import")
+# Receipt alphabet without look-alikes (0/O, 1/I/L, U/V) so a receipt can be read over the phone.
+_RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+_FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+_LOCK_NAME = ".store.lock"
+_SCHEMAS: dict[str, tuple[int, dict]] = {}
+
+
+class StoreError(Exception):
+    """A problem with the store that a person must look at; the message is Swedish."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the sender gets back for one stored row."""
+
+    form_id: str
+    kvitto: str
+    version: int
+    mottagen: str
+    row: dict
+
+
+# ---------------------------------------------------------------- schema access
+
+
+def form_schema(form_id: str) -> dict:
+    """The form's schema as a plain dict, read from forms/<id>.schema.yaml (the data contract)."""
+    if not _FORM_ID.match(form_id or ""):
+        raise StoreError(f"Okänd blankett: {form_id!r}.")
+    path = config.FORMS_DIR / f"{form_id}.schema.yaml"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise StoreError(f"Okänd blankett: {form_id!r} (det finns ingen {path.name}).") from None
+    cached = _SCHEMAS.get(form_id)
+    if cached is None or cached[0] != stamp:
+        with path.open(encoding="utf-8") as handle:
+            cached = _SCHEMAS[form_id] = (stamp, yaml.safe_load(handle))
+    return cached[1]
+
+
+def form_fields(form_id: str) -> list[str]:
+    """The form's field names in schema order."""
+    return [field["name"] for field in form_schema(form_id)["fields"]]
+
+
+def key_fields(form_id: str) -> list[str]:
+    """The fields whose values identify one answer that can be resubmitted (empty: every row is new)."""
+    return list((form_schema(form_id).get("sip:form") or {}).get("key") or [])
+
+
+def columns(form_id: str) -> list[str]:
+    """Every column of the form's CSV in the store, in order."""
+    return form_fields(form_id) + list(SYSTEM_FIELDS)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def csv_path(data_dir, form_id: str) -> Path:
+    """The CSV file holding one form's rows."""
+    form_schema(form_id)  # rejects ids that are not forms (and any path tricks)
+    return Path(data_dir) / f"{form_id}.csv"
+
+
+def _check_complete(path: Path, data: bytes) -> None:
+    if data and not data.endswith(b"\n"):
+        raise StoreError(
+            f"Sista raden i {path} är ofullständig (filen slutar mitt i en rad). Lagret rör inte "
+            "filen själv: flytta bort den ofullständiga raden för hand efter att ha tagit en kopia, "
+            "och kontrollera sedan lagret med `frictionless validate`."
+        )
+
+
+def _parse(path: Path, data: bytes, form_id: str) -> list[dict[str, str]]:
+    text = data.decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return []
+    expected = columns(form_id)
+    if header != expected:
+        raise StoreError(
+            f"Kolumnerna i {path} stämmer inte med blanketten {form_id}: filen har "
+            f"{', '.join(header)}; schemat kräver {', '.join(expected)}. Lagret skriver inte i en fil "
+            "med andra kolumner; flytta den gamla filen åt sidan och låt lagret börja en ny."
+        )
+    rows = []
+    try:
+        for line_no, cells in enumerate(reader, start=2):
+            if len(cells) != len(header):
+                raise StoreError(f"Rad {line_no} i {path} har {len(cells)} värden i stället för {len(header)}.")
+            rows.append(dict(zip(header, cells)))
+    except csv.Error as error:
+        raise StoreError(f"{path} går inte att läsa som CSV: {error}.") from error
+    return rows
+
+
+def read_rows(data_dir, form_id: str) -> list[dict[str, str]]:
+    """Every stored row of a form, every version, in the order received (empty if none yet)."""
+    path = csv_path(data_dir, form_id)
+    if not path.exists():
+        return []
+    try:
+        # Under the writers' lock, so a reader never sees an append that is still being written.
+        with FileLock(str(Path(data_dir) / _LOCK_NAME), timeout=30):
+            data = path.read_bytes()
+    except PermissionError:  # a read-only copy of a store: nobody can be writing to it
+        data = path.read_bytes()
+    _check_complete(path, data)
+    return _parse(path, data, form_id)
+
+
+def latest_only(rows: list[dict[str, str]], keys: list[str]) -> list[dict[str, str]]:
+    """Keep the highest version per key (all rows when there is no key), in the order received."""
+    if not keys:
+        return list(rows)
+    best: dict[tuple, int] = {}
+    for index, row in enumerate(rows):
+        key = tuple(row[k] for k in keys)
+        if key not in best or int(row["version"]) >= int(rows[best[key]]["version"]):
+            best[key] = index
+    return [rows[i] for i in sorted(best.values())]
+
+
+def read_latest(data_dir, form_id: str) -> list[dict[str, str]]:
+    """The rows statistics should count: the latest version per key, or every row for unkeyed forms."""
+    return latest_only(read_rows(data_dir, form_id), key_fields(form_id))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_receipt(year: int | None = None) -> str:
+    """A fresh receipt number like SIP-2026-7K3QF9 (uniqueness is checked by the caller)."""
+    year = year or datetime.now(timezone.utc).year
+    return f"SIP-{year}-" + "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(6))
+
+
+def _encode(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _clean(value) -> str:
+    # Browsers send CRLF from textareas; the store keeps LF only so the file stays uniform.
+    text = "" if value is None else str(value)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _resource(form_id: str) -> dict:
+    schema = form_schema(form_id)
+    fields = []
+    for field in schema["fields"]:
+        # UI hints belong to the form, not the store; the primary key becomes (key, version).
+        fields.append({k: v for k, v in field.items() if not k.startswith("sip:")})
+    fields += [
+        {"name": "mottagen", "type": "datetime", "title": "Mottagen",
+         "description": "När raden togs emot (UTC).", "constraints": {"required": True}},
+        {"name": "kvitto", "type": "string", "title": "Kvitto",
+         "description": "Kvittonumret avsändaren fick.",
+         "constraints": {"required": True, "unique": True, "pattern": "SIP-[0-9]{4}-[0-9A-Z]{6}"}},
+        {"name": "version", "type": "integer", "title": "Version",
+         "description": "1 för första svaret för en nyckel, sedan +1 för varje nytt svar.",
+         "constraints": {"required": True, "minimum": 1}},
+        {"name": "kanal", "type": "string", "title": "Kanal",
+         "description": "Hur raden kom in: webb (webbformuläret) eller import (mall eller fil).",
+         "constraints": {"required": True, "enum": list(CHANNELS)}},
+    ]
+    table_schema = {"fields": fields, "primaryKey": ["kvitto"]}
+    return {
+        "name": form_id,
+        "path": f"{form_id}.csv",
+        "profile": "tabular-data-resource",
+        "title": schema.get("title", form_id),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+        "schema": table_schema,
+    }
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_datapackage(data_dir: Path) -> None:
+    forms = sorted(p.stem for p in data_dir.glob("*.csv") if _FORM_ID.match(p.stem))
+    package = {
+        "name": "sip-uppfoljning",
+        "title": "SIP-uppföljning: inkomna svar",
+        "profile": "tabular-data-package",
+        "resources": [_resource(form_id) for form_id in forms],
+    }
+    target = data_dir / "datapackage.json"
+    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return
+    # Metadata (not rows) may be replaced; do it atomically so a reader never sees half a file.
+    tmp = data_dir / f".datapackage.{os.getpid()}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    _fsync_dir(data_dir)
+
+
+class _Index:
+    """What an append needs to know about a form's file: versions per key and used receipts."""
+
+    def __init__(self):
+        self.offset = 0
+        self.versions: dict[tuple, int] = {}
+        self.receipts: set[str] = set()
+
+
+class FileStore:
+    """A data-package directory on disk; safe for many threads and processes appending at once."""
+
+    def __init__(self, data_dir=None):
+        self.data_dir = Path(data_dir) if data_dir is not None else config.default_data_dir()
+        self._lock = FileLock(str(self.data_dir / _LOCK_NAME), timeout=30)
+        self._thread_lock = threading.Lock()
+        self._indexes: dict[str, _Index] = {}
+
+    def read_rows(self, form_id: str) -> list[dict[str, str]]:
+        """Every stored row of a form, in order."""
+        return read_rows(self.data_dir, form_id)
+
+    def read_latest(self, form_id: str) -> list[dict[str, str]]:
+        """The latest version per key (every row for unkeyed forms)."""
+        return read_latest(self.data_dir, form_id)
+
+    def ensure(self, form_id: str) -> Path:
+        """Create the form's CSV (header only) and declare it in datapackage.json if needed."""
+        with self._thread_lock, self._lock:
+            return self._ensure_locked(form_id)
+
+    def _ensure_locked(self, form_id: str) -> Path:
+        path = csv_path(self.data_dir, form_id)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                os.write(fd, _encode([columns(form_id)]))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _fsync_dir(self.data_dir)
+        _write_datapackage(self.data_dir)
+        return path
+
+    def _refresh_index(self, form_id: str, fd: int, path: Path) -> _Index:
+        index = self._indexes.setdefault(form_id, _Index())
+        size = os.fstat(fd).st_size
+        if size < index.offset:  # the file was replaced behind our back: start over
+            index = self._indexes[form_id] = _Index()
+        if size == index.offset:
+            return index
+        new = os.pread(fd, size - index.offset, index.offset)
+        _check_complete(path, new)
+        keys = key_fields(form_id)
+        if index.offset == 0:
+            rows = _parse(path, new, form_id)
+        else:
+            rows = _parse(path, _encode([columns(form_id)]) + new, form_id)
+        for row in rows:
+            index.receipts.add(row["kvitto"])
+            if keys:
+                key = tuple(row[k] for k in keys)
+                index.versions[key] = max(index.versions.get(key, 0), int(row["version"]))
+        index.offset = size
+        return index
+
+    def append(self, form_id: str, records: list[dict], kanal: str = "webb") -> list[Receipt]:
+        """Append rows (already validated) in one write: all of them or none; returns their receipts."""
+        if kanal not in CHANNELS:
+            raise ValueError(f"kanal must be one of {CHANNELS}")
+        if not records:
+            return []
+        fields = form_fields(form_id)
+        keys = key_fields(form_id)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self._thread_lock, self._lock:
+            path = self._ensure_locked(form_id)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND)
+            try:
+                index = self._refresh_index(form_id, fd, path)
+                mottagen = _now()
+                receipts, lines, pending = [], [], dict(index.versions)
+                used = set(index.receipts)
+                for record in records:
+                    row = {name: _clean(record.get(name)) for name in fields}
+                    version = 1
+                    if keys:
+                        key = tuple(row[k] for k in keys)
+                        version = pending.get(key, 0) + 1
+                        pending[key] = version
+                    kvitto = new_receipt()
+                    while kvitto in used:
+                        kvitto = new_receipt()
+                    used.add(kvitto)
+                    row.update(mottagen=mottagen, kvitto=kvitto, version=str(version), kanal=kanal)
+                    lines.append([row[c] for c in fields + list(SYSTEM_FIELDS)])
+                    receipts.append(Receipt(form_id, kvitto, version, mottagen, row))
+                self._write_all(fd, _encode(lines))
+                index.versions, index.receipts = pending, used
+                index.offset = os.fstat(fd).st_size
+            finally:
+                os.close(fd)
+        return receipts
+
+    @staticmethod
+    def _write_all(fd: int, data: bytes) -> None:
+        start = os.fstat(fd).st_size
+        try:
+            written = os.write(fd, data)
+            # A regular file takes the whole buffer at once; loop only for the odd short write.
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+        except BaseException:
+            # Undo our own partial tail (never earlier rows) so no torn row is left behind.
+            os.ftruncate(fd, start)
+            os.fsync(fd)
+            raise
