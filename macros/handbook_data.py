@@ -1,0 +1,78 @@
+"""Load the handbook's YAML content and the chosen edition once, as plain dicts and lists."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+# The repository root: data/ sits beside the macros package.
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+# Files holding a list of entries with ids; children.yaml is a single mapping.
+LIST_FILES = ("sources", "roles", "steps", "checklists", "glossary", "routines")
+
+
+class HandbookDataError(ValueError):
+    """A data file is missing something the page asked for."""
+
+
+@dataclass
+class Handbook:
+    """All handbook content, indexed by id for quick lookup."""
+
+    sources: list = field(default_factory=list)
+    roles: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    checklists: list = field(default_factory=list)
+    glossary: list = field(default_factory=list)
+    routines: list = field(default_factory=list)
+    children: dict = field(default_factory=dict)
+
+    def by_id(self, kind: str) -> dict:
+        """Entries of one file keyed by their id."""
+        return {entry["id"]: entry for entry in getattr(self, kind) if "id" in entry}
+
+    def get(self, kind: str, entry_id: str) -> dict:
+        """One entry, or a Swedish error naming the file and the id when it is missing."""
+        try:
+            return self.by_id(kind)[entry_id]
+        except KeyError:
+            known = ", ".join(sorted(self.by_id(kind))) or "inga"
+            raise HandbookDataError(
+                f"data/handbook/{kind}.yaml saknar id '{entry_id}'. Kända id: {known}."
+            ) from None
+
+
+def _read_yaml(path: Path, default):
+    # A file the content helper has not written yet renders as empty, not as a crash.
+    if not path.exists():
+        return default
+    with path.open(encoding="utf-8") as handle:
+        value = yaml.safe_load(handle)
+    return default if value is None else value
+
+
+@functools.lru_cache(maxsize=None)
+def load_handbook(data_dir: Path = DATA_DIR) -> Handbook:
+    """Read every data/handbook/*.yaml file once per build."""
+    handbook_dir = Path(data_dir) / "handbook"
+    parts = {name: _read_yaml(handbook_dir / f"{name}.yaml", []) for name in LIST_FILES}
+    parts["children"] = _read_yaml(handbook_dir / "children.yaml", {})
+    return Handbook(**parts)
+
+
+@functools.lru_cache(maxsize=None)
+def load_edition(edition_id: str, data_dir: Path = DATA_DIR) -> dict:
+    """Read data/editions/<edition_id>.yaml; a missing file is a clear Swedish error."""
+    path = Path(data_dir) / "editions" / f"{edition_id}.yaml"
+    if not path.exists():
+        raise HandbookDataError(
+            f"Utgåvan '{edition_id}' finns inte: {path} saknas. "
+            "Ange en befintlig utgåva i SIP_EDITION (t.ex. goteborg-gsf)."
+        )
+    edition = _read_yaml(path, {})
+    edition.setdefault("id", edition_id)
+    return edition
