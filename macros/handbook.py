@@ -85,9 +85,19 @@ def register(env):
         return render.routine(page_context(env), routine_id, heading_level)
 
     @env.macro
+    def routines_here(heading_level=2):
+        """Every routine placed on the current page."""
+        return render.routines_on_page(page_context(env), env.page.file.src_uri, heading_level)
+
+    @env.macro
     def routines_overview():
         """Links to every routine page."""
         return render.routines_overview(page_context(env))
+
+    @env.macro
+    def children_title():
+        """The title of the page for children and guardians."""
+        return page_context(env).handbook.children.get("title", "För barn och vårdnadshavare")
 
     @env.macro
     def children_page():

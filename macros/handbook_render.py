@@ -45,9 +45,30 @@ def checklist_page(checklist_id: str) -> str:
     return f"checklistor/{checklist_id}.md"
 
 
+# The pages of the "Rutiner" section and the routines each shows, in order.
+ROUTINE_PAGES = {
+    "rutiner/avvikelser.md": ["avvikelse"],
+    "rutiner/kvalitetsarbete.md": [
+        "stickprov", "rakna-planer", "fragor-till-rektor", "stadsrevisionen", "arbetsgruppen",
+    ],
+    "rutiner/dokumentation-i-pmo.md": ["pmo-dokumentation"],
+    "rutiner/erfarenheter-fran-gavleborg.md": ["gavleborg-erfarenheter", "gavleborg-samordning"],
+    "rutiner/andra-satt-att-samverka.md": [
+        "andra-samverkansformer", "radgivande-samtal", "organisationsformer",
+    ],
+    "rutiner/varfor-sip.md": ["syfte", "lagar", "vuxna-behandling"],
+}
+
+
 def routine_page(routine_id: str) -> str:
-    """The docs path of a routine's page."""
-    return f"rutiner/{routine_id}.md"
+    """The docs path of the page that shows a routine."""
+    for page, ids in ROUTINE_PAGES.items():
+        if routine_id in ids:
+            return page
+    raise HandbookDataError(
+        f"Rutinen '{routine_id}' i data/handbook/routines.yaml visas inte på någon sida. "
+        "Lägg till den i ROUTINE_PAGES i macros/handbook_render.py."
+    )
 
 
 def role_group_page(group: str) -> str:
@@ -273,24 +294,33 @@ def roles_overview(ctx: PageContext) -> str:
 
 
 def routine(ctx: PageContext, routine_id: str, heading_level: int = 0) -> str:
-    """One routine: its summary and its points (numbered when the routine says order matters)."""
+    """One routine: its summary and its numbered points."""
     entry = ctx.handbook.get("routines", routine_id)
     parts = []
     if heading_level:
         parts.append(f"{'#' * heading_level} {entry['title']} {{#{routine_id}}}")
     if entry.get("summary"):
         parts.append(f"{entry['summary'].strip()} {ctx.cite(entry.get('sources'))}")
-    parts.append(bullet_list(ctx, entry.get("points"), ordered=bool(entry.get("ordered"))))
+    # Numbered: several routines are sequences (the deviation chain, Gävleborg's eight steps).
+    parts.append(bullet_list(ctx, entry.get("points"), ordered=True))
     return "\n\n".join(parts)
 
 
+def routines_on_page(ctx: PageContext, page: str, heading_level: int = 2) -> str:
+    """Every routine ROUTINE_PAGES places on one page, each under its own heading."""
+    return "\n\n".join(routine(ctx, routine_id, heading_level) for routine_id in ROUTINE_PAGES[page])
+
+
 def routines_overview(ctx: PageContext) -> str:
-    """A list linking every routine page that exists in the data."""
-    return "\n".join(
-        f"- **[{entry['title']}]({ctx.link(routine_page(entry['id']))})** – "
-        f"{entry.get('summary', '').strip()} {ctx.cite(entry.get('sources'))}"
-        for entry in ctx.handbook.routines
-    )
+    """Every routine in the data, linked to its place in the "Rutiner" section, with its summary."""
+    lines = []
+    for entry in ctx.handbook.routines:
+        link = ctx.link(routine_page(entry["id"]), entry["id"])
+        lines.append(
+            f"- **[{entry['title']}]({link})** – {entry.get('summary', '').strip()} "
+            f"{ctx.cite(entry.get('sources'))}"
+        )
+    return "\n".join(lines)
 
 
 def children_page(ctx: PageContext) -> str:
@@ -320,7 +350,7 @@ def glossary(ctx: PageContext) -> str:
 def abbreviation_lines(handbook: Handbook) -> str:
     """Markdown `*[ABBR]: definition` lines for every abbreviation in the glossary."""
     return "\n".join(
-        f"*[{entry['term']}]: {plain_text(entry['definition'])}"
+        f"*[{entry['term']}]: {plain_text(entry.get('expansion') or entry['definition'])}"
         for entry in handbook.glossary
         if entry.get("abbreviation")
     )
