@@ -1,0 +1,427 @@
+"""The intake service: serves the built site and takes in form posts from signed links (Flask app).
+
+`create_app(site_dir, data_dir)` returns a WSGI app that `sip-backoffice serve` runs under waitress.
+A GET of a form page with a valid link shows the form bound to that school; a POST is checked
+(link, CSRF token, size, then the same validation as `sip-backoffice validate`) and either shown
+again with the errors and the values entered, or stored and answered with a receipt page. Every
+page the service writes is the built site's own page with its article swapped, so it looks like
+the handbook; every response carries security headers and a CSP derived from the built site.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+
+from flask import Flask, Response, redirect, request, send_from_directory
+from werkzeug.exceptions import HTTPException, NotFound
+
+from backoffice import config, schemas
+from backoffice.links import TOKEN_PARAM, LinkError, LinkSigner, load_secret
+from backoffice.store import FileStore, StoreError, key_fields
+from backoffice.webform import BOUND_FIELDS, Binding, FieldError, FormState, render_form
+
+log = logging.getLogger("sip.intake")
+
+MAX_BODY = 64 * 1024
+# No answer in any form is longer than 2000 characters; far longer means a misuse, not a typo.
+HARD_FIELD_LIMIT = 8000
+START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+_STOCKHOLM = None
+
+
+def inline_script_hashes(site_dir) -> list[str]:
+    """CSP hash sources for every inline script in the built site (Material ships a few)."""
+    found = set()
+    for page in Path(site_dir).rglob("*.html"):
+        for match in _INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
+            attrs = match.group("attrs")
+            # External scripts and JSON data blocks (Material's config) are not inline code.
+            if "src=" in attrs or "application/json" in attrs or not match.group("body"):
+                continue
+            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+            found.add("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+    return sorted(found)
+
+
+def content_security_policy(site_dir) -> str:
+    """The CSP for the site: only its own files, plus the exact inline scripts it was built with."""
+    scripts = " ".join(["'self'"] + inline_script_hashes(site_dir))
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        "style-src 'self'",
+        # Material's stylesheet draws its icons from data: URIs.
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # The links carry tokens: never send the address on to another page or site.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _local_time(stamp: str) -> str:
+    global _STOCKHOLM
+    moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    try:
+        if _STOCKHOLM is None:
+            from zoneinfo import ZoneInfo
+
+            _STOCKHOLM = ZoneInfo("Europe/Stockholm")
+        return moment.astimezone(_STOCKHOLM).strftime("%Y-%m-%d kl. %H.%M (svensk tid)")
+    except Exception:  # no time zone data installed: UTC is still right, just less friendly
+        return moment.strftime("%Y-%m-%d kl. %H.%M (UTC)")
+
+
+class Shell:
+    """The built site's pages, used as the frame for every page the service writes."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self._cache: dict[str, str] = {}
+
+    def page(self, relative: str) -> str:
+        """The HTML of one built page (cached; the site does not change while serving)."""
+        if relative not in self._cache:
+            self._cache[relative] = (self.site_dir / relative).read_text(encoding="utf-8")
+        return self._cache[relative]
+
+    def form_page(self, form_id: str) -> str:
+        return self.page(f"blanketter/{form_id}/index.html")
+
+    @staticmethod
+    def with_form(html: str, form_id: str, form_html: str) -> str:
+        """The page with the form between the markers replaced."""
+        start = START.format(form_id=form_id)
+        before, _, rest = html.partition(start)
+        _, _, after = rest.partition(END)
+        return f"{before}{start}\n{form_html}\n{END}{after}"
+
+    @staticmethod
+    def with_article(html: str, title: str, body: str) -> str:
+        """The page with its title and article content replaced."""
+        site_title = _TITLE.search(html).group(1).rsplit(" - ", 1)[-1]
+        html = _TITLE.sub(lambda _: f"<title>{escape(title)} - {site_title}</title>", html, count=1)
+        return _ARTICLE.sub(lambda m: m.group(1) + body + m.group(3), html, count=1)
+
+    def message_page(self, title: str, body: str, *, form_id: str | None = None) -> str:
+        """A page with a heading and body in the site's frame (the form's page or the 404 page)."""
+        base = self.form_page(form_id) if form_id else self.page("404.html")
+        return self.with_article(base, title, f"<h1>{escape(title)}</h1>{body}")
+
+
+@dataclass
+class Intake:
+    """Everything the request handlers share: site frame, signer, store, register."""
+
+    shell: Shell
+    signer: LinkSigner
+    store: object
+    register: dict
+    forms: list[str]
+
+    def school_binding(self, form_id: str, claims) -> Binding:
+        school = self.register.get(claims.skolenhetskod)
+        if school is None:
+            raise LinkError("okand_skola")
+        return Binding(claims.skolenhetskod, school.skolnamn, claims.lasar)
+
+
+def _fields(form_id: str):
+    return schemas.load_schema(form_id).fields
+
+
+def record_from_post(form_id: str, post, binding: Binding) -> dict:
+    """The row a post describes: typed answers plus the school (and year) from the link."""
+    record = {}
+    for field in _fields(form_id):
+        name = field.name
+        if name in BOUND_FIELDS:
+            sent = post.get(name)
+            bound = binding.skolenhetskod if name == "skolenhetskod" else binding.lasar
+            # Only the link decides the school; a post naming another one is refused, not fixed.
+            if sent is not None and sent.strip() != bound:
+                raise LinkError("fel_skola")
+            record[name] = bound
+            continue
+        values = post.getlist(name)
+        if any(len(v) > HARD_FIELD_LIMIT for v in values):
+            raise FieldTooLong(name)
+        if schemas.list_spec(field):
+            record[name] = ", ".join(v.strip() for v in values if v.strip())
+        else:
+            value = values[0] if values else ""
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+            widget = schemas.ui_hints(field).get("widget")
+            record[name] = value if widget == "textarea" else value.strip()
+    return record
+
+
+class FieldTooLong(Exception):
+    """A posted value far beyond any field's limit."""
+
+
+def _problems(form_id: str, record: dict, register: dict) -> list[FieldError]:
+    from backoffice.validate import validate_records
+
+    problems = validate_records(form_id, [record], register=register)
+    return [FieldError(p.field, p.message) for p in problems]
+
+
+def _display_value(field, value: str) -> str:
+    if value == "":
+        return "(inget svar)"
+    return value
+
+
+def _receipt_body(form_id: str, receipt, binding: Binding, token: str) -> str:
+    fields = [f for f in _fields(form_id)]
+    rows = []
+    for field in fields:
+        value = receipt.row.get(field.name, "")
+        label = "Skola" if field.name == "skolenhetskod" else (field.title or field.name)
+        shown = (f"{binding.skolnamn} ({value})" if field.name == "skolenhetskod"
+                 else _display_value(field, value))
+        rows.append(f"<dt>{escape(label)}</dt><dd>{escape(shown)}</dd>")
+    keyed = bool(key_fields(form_id))
+    again = f"./?{TOKEN_PARAM}={escape(token)}"
+    if keyed:
+        correct = (
+            "<p>Vill du ändra något? Öppna samma länk igen och skicka in på nytt. Det nya svaret "
+            f"sparas som version {receipt.version + 1} och räknas i stället för det här; alla "
+            "versioner sparas.</p>"
+            f'<p><a href="{again}">Öppna blanketten igen för att rätta svaret</a></p>'
+        )
+        version = f"<p>Version {receipt.version} av svaret.</p>"
+    else:
+        correct = (
+            "<p>Varje inskickad rapport sparas som en egen rapport. Har något blivit fel, kontakta "
+            "SIP-samordnaren och uppge kvittonumret. Vill du rapportera en till avvikelse kan du "
+            f'använda samma länk igen.</p><p><a href="{again}">Rapportera en till avvikelse</a></p>'
+        )
+        version = ""
+    return (
+        '<div class="sip-receipt" role="status">'
+        "<p>Kvittonummer</p>"
+        f'<p class="sip-kvitto">{escape(receipt.kvitto)}</p>'
+        f"<p>Mottaget {escape(_local_time(receipt.mottagen))}.</p>{version}</div>"
+        "<p>Spara kvittonumret. Du behöver det om du vill fråga något om ditt svar.</p>"
+        "<h2>Det här tog vi emot</h2>"
+        f'<dl class="sip-kvitto-svar">{"".join(rows)}</dl>'
+        "<h2>Om något blev fel</h2>" + correct
+    )
+
+
+def _previous_answer(intake: Intake, form_id: str, binding: Binding) -> dict | None:
+    keys = key_fields(form_id)
+    # Only when the link alone identifies the answer (school and year) can it be shown again.
+    if not keys or not set(keys) <= set(BOUND_FIELDS):
+        return None
+    wanted = {"skolenhetskod": binding.skolenhetskod, "lasar": binding.lasar}
+    latest = None
+    for row in intake.store.read_rows(form_id):
+        if all(row.get(k) == wanted[k] for k in keys):
+            latest = row
+    return latest
+
+
+def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: str | None = None,
+               max_body: int = MAX_BODY) -> Flask:
+    """The intake service as a Flask app: the built site plus the form pages and their posts."""
+    site_dir = Path(site_dir).resolve()
+    if not (site_dir / "index.html").exists():
+        raise FileNotFoundError(f"Webbplatsen är inte byggd: {site_dir / 'index.html'} saknas. Kör `mkdocs build`.")
+    data_dir = Path(data_dir) if data_dir is not None else config.default_data_dir()
+    if register is None:
+        from backoffice.register import load_register
+
+        register = load_register()
+    forms = [f for f in schemas.form_ids() if (site_dir / "blanketter" / f / "index.html").exists()]
+    intake = Intake(
+        shell=Shell(site_dir),
+        signer=LinkSigner(secret or load_secret(data_dir)),
+        store=store if store is not None else FileStore(data_dir),
+        register=register,
+        forms=forms,
+    )
+    csp = content_security_policy(site_dir)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(MAX_CONTENT_LENGTH=max_body, MAX_FORM_MEMORY_SIZE=max_body, MAX_FORM_PARTS=200)
+    app.extensions["sip_intake"] = intake
+
+    def page(html: str, status: int = 200) -> Response:
+        response = Response(html, status=status, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def refused(error: LinkError, form_id: str | None) -> Response:
+        body = (f"<p>{escape(str(error))}</p><p>Inget har sparats.</p>"
+                '<p>Frågor om länkar besvaras av SIP-samordnaren.</p>')
+        return page(intake.shell.message_page("Länken kan inte användas", body, form_id=form_id), 403)
+
+    def bound_form(form_id: str, binding: Binding, token: str, values=None, errors=(), notice="") -> str:
+        state = FormState(values=values or {}, errors=list(errors), binding=binding, token=token,
+                          csrf=intake.signer.make_csrf(token), action="./")
+        html = intake.shell.form_page(form_id)
+        form_html = render_form(form_id, state)
+        if notice:
+            form_html = f'<div class="sip-notice">{notice}</div>{form_html}'
+        if errors:
+            title = _TITLE.search(html).group(1)
+            html = _TITLE.sub(lambda _: f"<title>Fel i formuläret: {escape(title)}</title>", html, count=1)
+        return intake.shell.with_form(html, form_id, form_html)
+
+    form_rule = "/blanketter/<any({}):form_id>/".format(", ".join(forms) or "ingen")
+
+    @app.route(form_rule, methods=["GET", "POST"])
+    def form_page(form_id):
+        if request.method == "GET":
+            token = request.args.get(TOKEN_PARAM)
+            if token is None:
+                return static_file(f"blanketter/{form_id}/")
+            try:
+                claims = intake.signer.check_token(form_id, token)
+                binding = intake.school_binding(form_id, claims)
+            except LinkError as error:
+                return refused(error, form_id)
+            values, notice = {}, ""
+            previous = _previous_answer(intake, form_id, binding)
+            if previous:
+                values = previous
+                notice = (f"<p>Skolan har redan svarat (version {escape(previous['version'])}, kvitto "
+                          f"{escape(previous['kvitto'])}). Svaret visas nedan. Skickar du in igen sparas "
+                          "ett nytt svar som räknas i stället; det gamla finns kvar.</p>")
+            return page(bound_form(form_id, binding, token, values, notice=notice))
+        return receive(form_id)
+
+    def receive(form_id: str) -> Response:
+        post = request.form  # parsing may raise 413 for an oversized body
+        token = post.get(TOKEN_PARAM) or request.args.get(TOKEN_PARAM)
+        try:
+            claims = intake.signer.check_token(form_id, token)
+            binding = intake.school_binding(form_id, claims)
+        except LinkError as error:
+            log.info("refused post to %s: %s", form_id, error.reason)
+            return refused(error, form_id)
+        origin = request.headers.get("Origin")
+        same_origin = origin in (None, "null") or origin.rstrip("/") == request.host_url.rstrip("/")
+        if not same_origin or not intake.signer.check_csrf(token, post.get("csrf")):
+            body = ("<p>Formuläret kunde inte tas emot: det saknar en giltig säkerhetskod eller "
+                    "skickades från en annan webbplats. Det händer till exempel om sidan har stått "
+                    "öppen länge.</p><p>Inget har sparats. Öppna din personliga länk igen och "
+                    "skicka in på nytt.</p>")
+            return page(intake.shell.message_page("Formuläret kunde inte tas emot", body,
+                                                  form_id=form_id), 403)
+        try:
+            record = record_from_post(form_id, post, binding)
+        except LinkError as error:
+            return refused(error, form_id)
+        except FieldTooLong:
+            return too_large(None)
+        errors = _problems(form_id, record, intake.register)
+        if errors:
+            return page(bound_form(form_id, binding, token, record, errors), 422)
+        record = normalise(form_id, record)
+        try:
+            (receipt,) = intake.store.append(form_id, [record], kanal="webb")
+        except StoreError:
+            log.exception("store refused an append")
+            raise
+        title = "Tack! Ditt svar är mottaget"
+        html = intake.shell.message_page(title, _receipt_body(form_id, receipt, binding, token),
+                                         form_id=form_id)
+        return page(html)
+
+    @app.route("/", defaults={"path": ""})
+    @app.route("/<path:path>")
+    def static_file(path):
+        target = site_dir / path
+        if path and not path.endswith("/") and target.is_dir():
+            query = request.query_string.decode("latin-1")
+            return redirect("/" + path + "/" + (f"?{query}" if query else ""), code=308)
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        return send_from_directory(site_dir, path, max_age=300)
+
+    messages = {
+        404: ("Sidan finns inte", "<p>Sidan du söker finns inte här. Kontrollera adressen eller "
+                                  'gå till <a href="/">startsidan</a>.</p>'),
+        405: ("Det går inte att göra så här", "<p>Sidan tar inte emot den här sortens anrop. "
+                                              'Gå till <a href="/">startsidan</a>.</p>'),
+        413: ("För mycket text", "<p>Det du skickade var större än blanketten tillåter. Inget har "
+                                 "sparats. Korta ner de långa svaren och skicka igen.</p>"),
+        500: ("Något gick fel", "<p>Ett fel uppstod hos oss och ditt svar har inte sparats. Försök "
+                                "igen om en stund. Kvarstår felet, kontakta SIP-samordnaren.</p>"),
+    }
+
+    def error_page(status: int) -> Response:
+        title, body = messages.get(status, messages[500])
+        return page(intake.shell.message_page(title, body), status)
+
+    def too_large(_error):
+        return error_page(413)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (301, 302, 308) or error.code is None or error.code < 400:
+            return error
+        status = error.code if error.code in messages else (400 if error.code < 500 else 500)
+        if error.code == 400:
+            body = "<p>Anropet gick inte att läsa. Inget har sparats. Öppna länken igen och försök på nytt.</p>"
+            return page(intake.shell.message_page("Felaktigt anrop", body), 400)
+        return error_page(status)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        # The person gets a plain Swedish page; the traceback goes to the server log only.
+        log.exception("unexpected error")
+        return error_page(500)
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = csp
+        for name, value in SECURITY_HEADERS.items():
+            response.headers[name] = value
+        return response
+
+    return app
+
+
+def normalise(form_id: str, record: dict) -> dict:
+    """Yes/no style answers in lowercase, as the store and statistics expect them."""
+    out = dict(record)
+    for field in _fields(form_id):
+        enum = field.constraints.get("enum") or []
+        value = out.get(field.name)
+        if value and enum and all(v == v.lower() for v in enum):
+            out[field.name] = value.lower()
+    return out
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
+    """Run the app under waitress until interrupted."""
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="sip-backoffice",
+                   max_request_body_size=MAX_BODY * 2, clear_untrusted_proxy_headers=True)
