@@ -1,3 +1,281 @@
-"""Commands for the stats stage (none yet)."""
+"""Commands for the statistics stage: `compile` (workbook, Google Sheet, aggregates) and `publish`."""
+from __future__ import annotations
 
-COMMANDS = []
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from backoffice import config
+
+FORMS = ("arsuppfoljning", "avvikelse", "stickprov")
+DEFAULT_AGGREGATES = config.ROOT / "data" / "statistik.json"
+
+
+class UnusableInput(click.ClickException):
+    """The input cannot be used at all (missing file, unknown form, bad option): exit status 2."""
+
+    exit_code = 2
+
+
+class RowsLeftOut(click.ClickException):
+    """The output was written but invalid rows were left out: exit status 1."""
+
+    exit_code = 1
+
+
+@dataclass
+class Loaded:
+    """Rows per form, where they came from, and how many were left out as invalid."""
+
+    rows: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {f: [] for f in FORMS})
+    sources: list[str] = field(default_factory=list)
+    left_out: int = 0
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty()
+
+
+def _load_store(data_dir: Path) -> Loaded:
+    from backoffice.store import StoreError, read_rows
+
+    loaded = Loaded()
+    if not data_dir.is_dir():
+        raise UnusableInput(f"Lagret {data_dir} finns inte. Ange rätt katalog med --data, "
+                            "eller tabellfiler med --from.")
+    try:
+        for form_id in FORMS:
+            # Every version is read; compile keeps the latest per key itself.
+            loaded.rows[form_id] = read_rows(data_dir, form_id)
+    except StoreError as error:
+        raise UnusableInput(str(error)) from None
+    counts = ", ".join(f"{f}: {len(r)} rader" for f, r in loaded.rows.items())
+    loaded.sources.append(f"Lagret {data_dir} ({counts})")
+    return loaded
+
+
+def _load_files(paths: tuple[str, ...], form: str | None, register) -> Loaded:
+    from backoffice.schemas import UnknownFormError, load_descriptor
+    from backoffice.stats_inputs import InputError, detect_form, read_header
+    from backoffice.validate import validate_table
+
+    try:
+        fields = {f: [x["name"] for x in load_descriptor(f)["fields"]] for f in FORMS}
+        if form is not None:
+            load_descriptor(form)
+    except UnknownFormError as error:
+        raise UnusableInput(str(error)) from None
+    if form is not None and form not in FORMS:
+        raise UnusableInput(f"Blanketten ”{form}” ingår inte i statistiken. Välj en av: {', '.join(FORMS)}.")
+    loaded = Loaded()
+    for path in paths:
+        form_id = form
+        if form_id is None:
+            if path.startswith("gsheet:"):
+                raise UnusableInput(f"{path}: ange blankett med --form när du läser från ett Google-kalkylark.")
+            try:
+                form_id = detect_form(read_header(path), fields)
+            except InputError as error:
+                raise UnusableInput(str(error)) from None
+            if form_id is None:
+                raise UnusableInput(f"{path}: rubrikraden passar ingen av blanketterna {', '.join(FORMS)}. "
+                                    "Kontrollera första raden eller ange blankett med --form.")
+        try:
+            result = validate_table(path, form_id, register=register, progress=_interactive())
+        except click.ClickException:
+            raise
+        except (OSError, LookupError, ValueError) as error:
+            raise UnusableInput(f"{path}: {error}") from None
+        invalid_rows = {p.row for p in result.problems if p.row is not None}
+        whole_table = [p for p in result.problems if p.row is None]
+        for problem in result.problems:
+            where = f"{path}" + (f", rad {problem.row}" if problem.row is not None else "") + \
+                    (f", kolumn {problem.field}" if problem.field else "")
+            click.echo(f"{where}: {problem.message}", err=True)
+        left_out = result.rows - len(result.valid_rows) if whole_table or invalid_rows else 0
+        loaded.left_out += left_out
+        loaded.rows[form_id].extend(result.valid_rows)
+        loaded.sources.append(f"{path} ({form_id}: {len(result.valid_rows)} giltiga rader av {result.rows})")
+    return loaded
+
+
+def _compile(lasar, data_dir, from_files, form, omraden, register_path):
+    """Load the inputs and compile; every unusable input becomes exit status 2."""
+    from backoffice.compile import compile_statistics, lasar_months, load_form_facts
+    from backoffice.register import RegisterError, load_register
+    from backoffice.stats_inputs import InputError, read_areas
+
+    try:
+        lasar_months(lasar)
+    except ValueError as error:
+        raise UnusableInput(str(error)) from None
+    try:
+        register = load_register(register_path)
+    except RegisterError as error:
+        raise UnusableInput(str(error)) from None
+    if data_dir is not None and from_files:
+        raise UnusableInput("Ange antingen --data eller --from, inte båda.")
+    if form is not None and not from_files:
+        raise UnusableInput("--form gäller bara tabellfiler som ges med --from.")
+    areas = None
+    if omraden:
+        try:
+            areas = read_areas(omraden)
+        except InputError as error:
+            raise UnusableInput(str(error)) from None
+        unknown = sorted(set(areas) - set(register))
+        if unknown:
+            click.echo(f"Obs: {len(unknown)} skolenhetskoder i {omraden} finns inte i skolregistret och "
+                       f"används inte (till exempel {unknown[0]}).", err=True)
+    if from_files:
+        loaded = _load_files(from_files, form, register)
+    else:
+        loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir())
+    stats = compile_statistics(lasar, register, load_form_facts(), areas=areas, sources=loaded.sources,
+                               **loaded.rows)
+    return stats, loaded
+
+
+def _summary(stats, loaded) -> str:
+    t = stats.total
+    lines = [f"Läsår {stats.lasar}: {t.inskickade} av {t.skolor} skolor har skickat in, "
+             f"{t.sip_initierade} SIP-processer initierade, {stats.deviations.totalt} avvikelser, "
+             f"{stats.audit.dokument} granskade dokument."]
+    if loaded.left_out:
+        lines.append(f"{loaded.left_out} ogiltiga rader lämnades utanför (se felen ovan). "
+                     "Rätta raderna och kör kommandot igen för att få med dem.")
+    skipped = sum(stats.outside_register.values())
+    if skipped:
+        lines.append(f"{skipped} rader gällde skolor som inte finns i skolregistret och räknades inte.")
+    return "\n".join(lines)
+
+
+def _publish(stats, key, credentials):
+    from backoffice import report
+    from backoffice.publish import publish_sheets
+
+    try:
+        from backoffice.gsheets import open_client
+
+        client = open_client(credentials)
+    except click.ClickException:
+        raise
+    except Exception as error:  # the client reports missing or bad credentials in many ways
+        raise UnusableInput(f"Kunde inte ansluta till Google Kalkylark: {error}") from None
+    sheets = report.build_sheets(stats)
+    import gspread
+
+    try:
+        with click.progressbar(length=len(sheets), label="Publicerar", file=sys.stderr,
+                               hidden=not _interactive()) as bar:
+            return publish_sheets(sheets, key, client, progress=bar.update)
+    except gspread.exceptions.SpreadsheetNotFound:
+        raise UnusableInput(f"Kalkylarket {key} finns inte, eller så har tjänstekontot inte fått "
+                            "behörighet att redigera det. Dela kalkylarket med tjänstekontots adress.") from None
+    except gspread.exceptions.APIError as error:
+        raise UnusableInput(f"Google Kalkylark svarade med ett fel ({error.response.status_code}). "
+                            "Försök igen om en stund.") from None
+
+
+def input_options(command):
+    """The options every statistics command shares: school year and where the rows come from."""
+    options = [
+        click.option("--lasar", required=True, help="Läsåret som sammanställs, till exempel 2025/26."),
+        click.option("--data", "data_dir", type=click.Path(file_okay=False),
+                     help="Lagrets katalog (standard: $SIP_DATA eller var/store)."),
+        click.option("--from", "from_files", multiple=True, metavar="FIL",
+                     help="Tabellfil (CSV eller XLSX) i stället för lagret; kan upprepas."),
+        click.option("--form", default=None, help="Blankett för filerna i --from (annars känns den igen på rubrikerna)."),
+        click.option("--omraden", type=click.Path(dir_okay=False), default=None,
+                     help="CSV med kolumnerna skolenhetskod,omrade (annars grupperas efter huvudmannatyp)."),
+        click.option("--register", "register_path", type=click.Path(dir_okay=False),
+                     default=str(config.REGISTER_PATH), show_default=False,
+                     help="Skolregistret (standard: data/skolor.csv)."),
+        click.option("--credentials", default=None, metavar="FIL",
+                     help="Tjänstekontots nyckelfil för Google (annars miljövariabeln)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command("compile")
+@input_options
+@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FIL.xlsx",
+              help="Arbetsboken som skrivs.")
+@click.option("--gsheet", default=None, metavar="NYCKEL", help="Publicera också till detta Google-kalkylark.")
+@click.option("--aggregates", is_flag=False, flag_value=str(DEFAULT_AGGREGATES), default=None, metavar="FIL",
+              help="Skriv sammanräknade siffror för handboken som JSON (utan FIL: data/statistik.json).")
+@click.option("--troskel", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Antal från 1 till TRÖSKEL−1 visas som .. i JSON-filen.")
+@click.option("--per-skola", is_flag=True, help="Ta med siffror per skola i JSON-filen.")
+@click.option("--demo", is_flag=True, help="Märk JSON-filen som demosiffror.")
+def compile_command(lasar, data_dir, from_files, form, omraden, register_path, credentials, out, gsheet,
+                    aggregates, troskel, per_skola, demo):
+    """Sammanställ ett läsårs uppföljning till en arbetsbok (och ev. Google-kalkylark och JSON).
+
+    Läser lagret (senaste versionen per skola och läsår) eller tabellfiler med --from. Varje fil
+    kontrolleras först; ogiltiga rader skrivs ut och lämnas utanför. Slutstatus 0 när allt
+    räknades, 1 när ogiltiga rader lämnades utanför (arbetsboken skrivs ändå), 2 när indata inte
+    går att använda.
+
+    Exempel:
+
+    \b
+        sip-backoffice compile --lasar 2025/26 --out sip-2025-26.xlsx
+        sip-backoffice compile --lasar 2025/26 --from svar.csv --from avvikelser.xlsx \\
+            --omraden omraden.csv --out sip.xlsx --aggregates
+        sip-backoffice compile --lasar 2025/26 --data var/store --out sip.xlsx --gsheet 1AbC...
+    """
+    from backoffice import report
+    from backoffice.aggregates import write_aggregates
+    from backoffice.workbook import write_workbook
+
+    stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path)
+    sheets = report.build_sheets(stats)
+    try:
+        with click.progressbar(length=len(sheets), label="Skriver arbetsboken", file=sys.stderr,
+                               hidden=not _interactive()) as bar:
+            write_workbook(stats, out, sheets=sheets, progress=bar.update)
+    except OSError as error:
+        raise UnusableInput(f"Arbetsboken {out} kunde inte skrivas ({error.strerror}).") from None
+    click.echo(f"Arbetsboken är skriven: {out}")
+    if aggregates:
+        try:
+            write_aggregates(stats, aggregates, threshold=troskel, per_school=per_skola, demo=demo)
+        except OSError as error:
+            raise UnusableInput(f"JSON-filen {aggregates} kunde inte skrivas ({error.strerror}).") from None
+        click.echo(f"Siffrorna för handboken är skrivna: {aggregates}")
+    if gsheet:
+        url = _publish(stats, gsheet, credentials)
+        click.echo(f"Publicerat i Google Kalkylark: {url}")
+    click.echo(_summary(stats, loaded))
+    if loaded.left_out:
+        raise RowsLeftOut(f"{loaded.left_out} ogiltiga rader räknades inte.")
+
+
+@click.command("publish")
+@input_options
+@click.option("--gsheet", required=True, metavar="NYCKEL", help="Google-kalkylarkets nyckel (ur dess adress).")
+def publish_command(lasar, data_dir, from_files, form, omraden, register_path, credentials, gsheet):
+    """Sammanställ ett läsår och skriv det till ett Google-kalkylark, ett blad per flik.
+
+    Bladen får samma innehåll som arbetsboken från `compile`. Blad med samma namn skrivs över,
+    andra blad lämnas orörda. Tjänstekontot måste ha fått redigera kalkylarket.
+
+    Exempel:
+
+    \b
+        sip-backoffice publish --lasar 2025/26 --gsheet 1AbCdEf... --credentials nyckel.json
+    """
+    stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path)
+    url = _publish(stats, gsheet, credentials)
+    click.echo(f"Publicerat i Google Kalkylark: {url}")
+    click.echo(_summary(stats, loaded))
+    if loaded.left_out:
+        raise RowsLeftOut(f"{loaded.left_out} ogiltiga rader räknades inte.")
+
+
+COMMANDS = [compile_command, publish_command]

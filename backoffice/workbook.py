@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -163,8 +163,12 @@ def _write_sheet(wb: Workbook, sheet: report.Sheet, used_names: set[str]) -> Non
         row += 20 + max(0, place.last_row - place.first_row - 10) // 2
 
 
-def write_workbook(stats: Statistics, path: str | Path, sheets: list[report.Sheet] | None = None) -> Path:
-    """Write the statistics workbook to `path` (replaced whole, never left half-written)."""
+def write_workbook(stats: Statistics, path: str | Path, sheets: list[report.Sheet] | None = None,
+                   progress: Callable[[int], None] | None = None) -> Path:
+    """Write the statistics workbook to `path` (replaced whole, never left half-written).
+
+    `sheets` defaults to `report.build_sheets(stats)`; `progress` is called once per sheet written.
+    """
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
@@ -173,6 +177,8 @@ def write_workbook(stats: Statistics, path: str | Path, sheets: list[report.Shee
     used_names: set[str] = set()
     for sheet in sheets if sheets is not None else report.build_sheets(stats):
         _write_sheet(wb, sheet, used_names)
+        if progress:
+            progress(1)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
