@@ -1,3 +1,200 @@
-"""Commands for the intake stage (none yet)."""
+"""Commands for the intake stage: `serve` the site and forms, make `links`, write a `template`, `import` a file."""
+from __future__ import annotations
 
-COMMANDS = []
+from datetime import date
+from pathlib import Path
+
+import click
+
+from backoffice import config, schemas
+from backoffice.cli_core import CliError, InvalidDataError
+
+DEFAULT_SITE = config.ROOT / "site"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _form_choice():
+    return click.Choice(schemas.form_ids())
+
+
+def _data_option(function):
+    return click.option(
+        "--data", "data_dir", metavar="KATALOG", type=click.Path(file_okay=False),
+        help="Lagrets katalog (standard: $SIP_DATA, annars var/store). Hemligheten för länkarna "
+             "ligger bredvid den, i secret.key, om SIP_SECRET_KEY inte är satt.",
+    )(function)
+
+
+def _data_dir(value) -> Path:
+    return Path(value) if value else config.default_data_dir()
+
+
+def current_lasar(today: date | None = None) -> str:
+    """The school year the annual follow-up asks about: the one that ended last summer."""
+    today = today or date.today()
+    first = today.year - 1 if today.month >= 7 else today.year - 2
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def _load_register():
+    from backoffice.register import RegisterError, load_register
+
+    try:
+        return load_register()
+    except (RegisterError, OSError) as error:
+        raise CliError(f"Skolregistret går inte att läsa: {error}") from None
+
+
+def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> list[tuple[str, str]]:
+    """A few links for real schools in the register, for trying the forms out."""
+    from backoffice.links import form_url
+
+    schools = sorted(register.values(), key=lambda s: s.skolenhetskod)[:count]
+    found = []
+    for i, school in enumerate(schools):
+        form_id = ("arsuppfoljning", "avvikelse", "stickprov")[i % 3]
+        token = signer.make_token(form_id, school.skolenhetskod, lasar, valid_days=30)
+        found.append((f"{schemas.form_title(form_id)} – {school.skolnamn}", form_url(base_url, form_id, token)))
+    return found
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@_data_option
+@click.option("--site", "site_dir", metavar="KATALOG", type=click.Path(file_okay=False),
+              default=str(DEFAULT_SITE), show_default=True, help="Den byggda webbplatsen (mkdocs build).")
+@click.option("--trådar", "--threads", "threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Antal trådar som tar emot anrop.")
+@click.option("--demo-lankar", is_flag=True, help="Skriv ut några provlänkar för riktiga skolor i registret.")
+def serve(host, port, data_dir, site_dir, threads, demo_lankar):
+    """Visa handboken och ta emot blanketterna (webbserver).
+
+    Servern visar den byggda webbplatsen och tar emot svar från blanketterna. Ett svar tas bara
+    emot via en personlig länk (se `links`); det kontrolleras som `validate` gör och sparas i
+    lagret, och den som svarade får ett kvitto.
+
+    \b
+    Exempel:
+      mkdocs build && sip-backoffice serve --port 8000 --data var/store
+      sip-backoffice serve --demo-lankar
+    """
+    from backoffice.intake import create_app, serve as run
+    from backoffice.links import LinkSigner, load_secret
+
+    data = _data_dir(data_dir)
+    register = _load_register()
+    try:
+        app = create_app(site_dir, data, register=register)
+    except FileNotFoundError as error:
+        raise CliError(f"{error} (till exempel med `make site`).") from None
+    base = f"http://{host}:{port}"
+    click.echo(f"SIP-handboken och blanketterna: {base}/  (avsluta med Ctrl+C)")
+    click.echo(f"Svaren sparas i {data}")
+    if demo_lankar:
+        signer = LinkSigner(load_secret(data))
+        click.echo("\nProvlänkar (gäller 30 dagar):")
+        for label, url in demo_links(signer, register, base, current_lasar()):
+            click.echo(f"  {label}\n    {url}")
+        click.echo("")
+    run(app, host=host, port=port, threads=threads)
+
+
+@click.command()
+@click.option("--form", "form_id", required=True, type=_form_choice(), help="Blanketten länkarna gäller.")
+@click.option("--lasar", required=True, metavar="LÄSÅR", help="Läsåret, till exempel 2025/26.")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Webbplatsens adress.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV-filen som skrivs.")
+@click.option("--giltig-dagar", default=120, show_default=True, type=click.IntRange(1, 3650),
+              help="Hur många dagar länkarna gäller.")
+@_data_option
+def links(form_id, lasar, base_url, out_path, giltig_dagar, data_dir):
+    """Skriv en personlig länk per skola i registret, för koppling av brev.
+
+    Filen har kolumnerna skolenhetskod, skolnamn och lank. Den är UTF-8 med BOM och semikolon,
+    så att svenska Excel och Word öppnar den med å, ä och ö rätt. Varje länk gäller en blankett,
+    en skola och ett läsår, och slutar gälla efter --giltig-dagar.
+
+    \b
+    Exempel:
+      sip-backoffice links --form arsuppfoljning --lasar 2025/26 --base-url https://sip.example.se --out lankar.csv
+      sip-backoffice links --form avvikelse --lasar 2025/26 --giltig-dagar 365 --out avvikelse-lankar.csv
+    """
+    from backoffice.links import LinkSigner, check_lasar, load_secret, school_links, write_links_csv
+
+    try:
+        check_lasar(lasar)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if not base_url.startswith(("http://", "https://")):
+        raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
+    register = _load_register()
+    signer = LinkSigner(load_secret(_data_dir(data_dir)))
+    rows = school_links(signer, register, form_id, lasar, base_url, valid_days=giltig_dagar)
+    try:
+        write_links_csv(rows, out_path)
+    except OSError as error:
+        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
+    click.echo(f"Skrev {len(rows)} länkar för {schemas.form_title(form_id)} ({lasar}) till {out_path}; "
+               f"de gäller i {giltig_dagar} dagar.")
+
+
+@click.command()
+@click.argument("form_id", metavar="BLANKETT", type=_form_choice())
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Excel-filen som skrivs (.xlsx).")
+def template(form_id, out_path):
+    """Skriv en mall i Excel för en blankett, för den som hellre fyller i ett kalkylark.
+
+    Mallen har en kolumn per fråga, en förklaring när en cell markeras, listor och kontroller för
+    heltal och datum, och ett blad med instruktioner. En ifylld mall går att kontrollera med
+    `validate` och läsa in med `import` som den är.
+
+    \b
+    Exempel:
+      sip-backoffice template arsuppfoljning --out arsuppfoljning-mall.xlsx
+    """
+    from backoffice.template import write_template
+
+    if not out_path.lower().endswith(".xlsx"):
+        raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
+    try:
+        write_template(form_id, out_path)
+    except OSError as error:
+        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
+    click.echo(f"Skrev mallen för {schemas.form_title(form_id)} till {out_path}.")
+
+
+@click.command(name="import")
+@click.argument("source", metavar="FIL")
+@click.option("--form", "form_id", required=True, type=_form_choice(), help="Blanketten filen följer.")
+@click.option("--sheet", metavar="BLAD", help="Bladet att läsa i en xlsx-fil (standard: det första).")
+@_data_option
+def import_command(source, form_id, sheet, data_dir):
+    """Kontrollera en ifylld mall eller tabell och lägg in alla rader i lagret (alla eller inga).
+
+    Filen kontrolleras precis som med `validate`. Finns ett enda fel läggs ingenting in, och
+    felen skrivs ut med rad och kolumn. Annars läggs alla rader in och varje rad får ett kvitto.
+
+    \b
+    Exempel:
+      sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning
+      sip-backoffice import avvikelser.csv --form avvikelse --data var/store
+    """
+    from backoffice.importer import ImportRefused, UnusableSource, import_table
+
+    try:
+        result = import_table(source, form_id, data_dir=_data_dir(data_dir), sheet=sheet)
+    except UnusableSource as error:
+        raise CliError(str(error)) from None
+    except ImportRefused as refused:
+        for line in refused.lines():
+            click.echo(line)
+        raise InvalidDataError(
+            f"{source}: {len(refused.problems)} fel; ingenting har lagts in i lagret. "
+            "Rätta felen och läs in filen igen.") from None
+    for receipt in result:
+        click.echo(f"{receipt.kvitto}  version {receipt.version}  skolenhet {receipt.row.get('skolenhetskod', '')}")
+    click.echo(f"Lade in {len(result)} rader från {source} i {form_id}.")
+
+
+COMMANDS = [serve, links, template, import_command]

@@ -1,0 +1,108 @@
+"""Helpers for the intake tests: a real waitress server on 127.0.0.1 and a few form-filling helpers."""
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import waitress
+
+from backoffice.intake import create_app
+from backoffice.links import LinkSigner, form_url
+from backoffice.register import load_register
+
+SECRET = "intake-tests-secret-" + "k" * 40
+LASAR = "2025/26"
+
+# A complete, valid answer to the annual form, as a rector would fill it in.
+ARSUPPFOLJNING = {
+    "sip_initierade": "4",
+    "sip_deltagit": "7",
+    "behov": "Mer tid för samordning och en tydligare rutin för kallelser.",
+    "avvikelse_utredd": "ja",
+    "avvikelser_utredda": "2",
+    "sip_kunnig_utsedd": "ja",
+}
+AVVIKELSE = {
+    "datum": "2025-03-14",
+    "kategori": "Kallad verksamhet deltog inte",
+    "berorda_verksamheter": ["skola", "BUP"],
+    "lost_i_chefslinjen": "pågår",
+    "handelseanalys": "nej",
+    "rapporterad_medcontrol": "ja",
+    "beskrivning": "BUP var kallad men kom inte till mötet och skickade ingen ersättare.",
+}
+
+
+@dataclass
+class Server:
+    """A running intake service: its address, store directory and a signer for making links."""
+
+    base_url: str
+    data_dir: Path
+    signer: LinkSigner
+
+    def link(self, form_id: str, school: str, lasar: str = LASAR, **kwargs) -> str:
+        """A signed link for one school, as `sip-backoffice links` would write it."""
+        return form_url(self.base_url, form_id, self.signer.make_token(form_id, school, lasar, **kwargs))
+
+    def form_url(self, form_id: str) -> str:
+        return f"{self.base_url}/blanketter/{form_id}/"
+
+
+@contextlib.contextmanager
+def running_server(site_dir: Path, data_dir: Path, threads: int = 8):
+    """Start the intake app under waitress on a free port of 127.0.0.1; stop it afterwards."""
+    app = create_app(site_dir, data_dir, secret=SECRET)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Server(f"http://127.0.0.1:{server.effective_port}", data_dir, LinkSigner(SECRET))
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def intake_server(built_site, tmp_path):
+    """A fresh intake service (own empty store) serving the site built once per session."""
+    with running_server(built_site, tmp_path / "store") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def schools() -> list[str]:
+    """Real school codes from the shipped register, sorted."""
+    return sorted(load_register())
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs (link token and CSRF token) of a rendered form."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def open_form(session: requests.Session, url: str) -> dict[str, str]:
+    """GET a form through its link, as a browser would; returns the hidden fields to send back."""
+    response = session.get(url, timeout=10)
+    assert response.status_code == 200, response.text[:500]
+    fields = hidden_fields(response.text)
+    assert {"lank", "csrf"} <= set(fields), "the bound form should carry the link and CSRF tokens"
+    return fields
+
+
+def submit(session: requests.Session, server: Server, form_id: str, link: str, answer: dict):
+    """Open a link and post an answer through it (no JavaScript, like a plain browser)."""
+    fields = open_form(session, link)
+    return session.post(server.form_url(form_id), data={**fields, **answer}, timeout=30)
+
+
+def receipt_number(html: str) -> str:
+    """The receipt number shown on a receipt page."""
+    match = re.search(r'class="sip-kvitto">(SIP-\d{4}-[0-9A-Z]{6})<', html)
+    assert match, "no receipt number on the page"
+    return match.group(1)

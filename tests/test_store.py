@@ -1,0 +1,180 @@
+"""The append-only store: versions, receipts, concurrent appends, torn rows and frictionless validity."""
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from backoffice import store as store_module
+from backoffice.store import FileStore, StoreError, read_latest, read_rows
+
+FRICTIONLESS = Path(sys.executable).with_name("frictionless")
+ANSWER = {
+    "skolenhetskod": "40526633", "lasar": "2025/26", "sip_initierade": "3", "sip_deltagit": "5",
+    "behov": "Tid för samverkan, och en rutin för kallelser", "avvikelse_utredd": "nej",
+    "avvikelser_utredda": "", "sip_kunnig_utsedd": "ja",
+}
+DEVIATION = {
+    "skolenhetskod": "40526633", "datum": "2025-03-14", "kategori": "Kallad verksamhet deltog inte",
+    "berorda_verksamheter": "skola, BUP", "lost_i_chefslinjen": "pågår", "handelseanalys": "nej",
+    "rapporterad_medcontrol": "ja", "beskrivning": "BUP kom inte.\nIngen ersättare skickades.",
+}
+
+
+def frictionless_validate(data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(FRICTIONLESS), "validate", str(data_dir / "datapackage.json")],
+                          capture_output=True, text=True)
+
+
+def raw_lines(path: Path) -> list[bytes]:
+    return path.read_bytes().split(b"\n")
+
+
+def test_append_writes_schema_columns_then_system_columns(tmp_path):
+    (receipt,) = FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    with open(tmp_path / "arsuppfoljning.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(ANSWER) + ["mottagen", "kvitto", "version", "kanal"]
+    assert rows[1][: len(ANSWER)] == list(ANSWER.values())
+    mottagen, kvitto, version, kanal = rows[1][len(ANSWER):]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", mottagen)
+    assert kvitto == receipt.kvitto and re.fullmatch(r"SIP-\d{4}-[0-9A-Z]{6}", kvitto)
+    assert (version, kanal) == ("1", "webb")
+    assert b"\r" not in (tmp_path / "arsuppfoljning.csv").read_bytes()
+
+
+def test_resubmission_is_a_new_version_and_latest_counts(tmp_path):
+    store = FileStore(tmp_path)
+    store.append("arsuppfoljning", [ANSWER])
+    store.append("arsuppfoljning", [dict(ANSWER, lasar="2024/25")])
+    store.append("arsuppfoljning", [dict(ANSWER, sip_initierade="9")], kanal="import")
+    rows = read_rows(tmp_path, "arsuppfoljning")
+    assert [(r["lasar"], r["sip_initierade"], r["version"]) for r in rows] == [
+        ("2025/26", "3", "1"), ("2024/25", "3", "1"), ("2025/26", "9", "2")]
+    latest = read_latest(tmp_path, "arsuppfoljning")
+    assert sorted((r["lasar"], r["sip_initierade"], r["version"]) for r in latest) == [
+        ("2024/25", "3", "1"), ("2025/26", "9", "2")]
+    # A fresh store object (another process) continues the numbering from the file.
+    (receipt,) = FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    assert receipt.version == 3
+
+
+def test_deviations_are_never_versioned(tmp_path):
+    store = FileStore(tmp_path)
+    store.append("avvikelse", [DEVIATION, DEVIATION])
+    store.append("avvikelse", [DEVIATION])
+    rows = read_latest(tmp_path, "avvikelse")
+    assert [r["version"] for r in rows] == ["1", "1", "1"]
+    assert len({r["kvitto"] for r in rows}) == 3
+    assert rows[0]["beskrivning"] == DEVIATION["beskrivning"]  # newline kept inside the field
+
+
+def test_store_passes_stock_frictionless_validate(tmp_path):
+    store = FileStore(tmp_path)
+    store.append("arsuppfoljning", [ANSWER, dict(ANSWER, lasar="2024/25")])
+    store.append("arsuppfoljning", [ANSWER])
+    store.append("avvikelse", [DEVIATION])
+    result = frictionless_validate(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    names = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
+    assert names["avvikelse"][-4:] == ["mottagen", "kvitto", "version", "kanal"]
+
+
+def test_frictionless_notices_a_broken_store(tmp_path):
+    # The check above can fail: a duplicated receipt breaks the declared key.
+    FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    path = tmp_path / "arsuppfoljning.csv"
+    lines = raw_lines(path)
+    path.write_bytes(b"\n".join([lines[0], lines[1], lines[1], b""]))
+    assert frictionless_validate(tmp_path).returncode != 0
+
+
+def test_fifty_threads_append_fifty_intact_rows(tmp_path):
+    stores = [FileStore(tmp_path), FileStore(tmp_path)]  # two objects: locking is not per object
+    barrier = threading.Barrier(50)
+
+    def post(i):
+        barrier.wait()
+        stores[i % 2].append("avvikelse", [dict(DEVIATION, beskrivning=f"Rapport {i}, med komma")])
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rows = read_rows(tmp_path, "avvikelse")
+    assert sorted(r["beskrivning"] for r in rows) == sorted(f"Rapport {i}, med komma" for i in range(50))
+    assert len({r["kvitto"] for r in rows}) == 50
+
+
+def _append_from_process(data_dir, start):
+    store = FileStore(data_dir)
+    for i in range(start, start + 20):
+        store.append("arsuppfoljning", [dict(ANSWER, sip_initierade=str(i))])
+
+
+def test_processes_share_the_lock_and_the_version_count(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_append_from_process, args=(tmp_path, n * 20)) for n in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    rows = read_rows(tmp_path, "arsuppfoljning")
+    assert sorted(int(r["version"]) for r in rows) == list(range(1, 41))
+    assert frictionless_validate(tmp_path).returncode == 0
+
+
+def test_a_torn_last_row_is_reported_and_left_alone(tmp_path):
+    FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    path = tmp_path / "arsuppfoljning.csv"
+    with open(path, "ab") as handle:  # what a crash in some other writer could leave behind
+        handle.write(b"40526633,2025/26,1")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="ofullständig"):
+        FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    with pytest.raises(StoreError, match="ofullständig"):
+        read_rows(tmp_path, "arsuppfoljning")
+    assert path.read_bytes() == before
+
+
+def test_a_failed_write_leaves_no_partial_row(tmp_path, monkeypatch):
+    store = FileStore(tmp_path)
+    store.append("arsuppfoljning", [ANSWER])
+    path = tmp_path / "arsuppfoljning.csv"
+    before = path.read_bytes()
+    real_write = store_module.os.write
+
+    def half_then_disk_full(fd, data):
+        real_write(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "write", half_then_disk_full)
+    with pytest.raises(OSError):
+        store.append("arsuppfoljning", [ANSWER, ANSWER])
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    (receipt,) = store.append("arsuppfoljning", [ANSWER])
+    assert receipt.version == 2  # the failed rows never counted
+
+
+def test_a_file_with_other_columns_is_refused(tmp_path):
+    (tmp_path / "arsuppfoljning.csv").write_text("skolenhetskod,antal\n40526633,3\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="stämmer inte med blanketten"):
+        FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    assert (tmp_path / "arsuppfoljning.csv").read_text(encoding="utf-8") == "skolenhetskod,antal\n40526633,3\n"
+
+
+def test_unknown_form_ids_cannot_reach_other_files(tmp_path):
+    for form_id in ("../secret", "arsuppfoljning.csv", "finns_inte"):
+        with pytest.raises(StoreError, match="Okänd blankett"):
+            read_rows(tmp_path, form_id)
