@@ -1,0 +1,80 @@
+"""The built handbook in a real browser: axe on every page, no foreign requests, search, checklists."""
+from __future__ import annotations
+
+import pytest
+
+from browser_support import RequestRecorder, format_violations, run_axe
+
+SEARCH_INPUT = "input.md-search__input"
+CONSENT_CHECKLIST = "checklistor/samtycke/"
+
+
+@pytest.fixture(scope="module")
+def page_urls(built_site, site_pages, site_server) -> list[str]:
+    """The URL of every built page, served on 127.0.0.1."""
+    urls = []
+    for page in site_pages:
+        relative = page.relative_to(built_site).parent.as_posix()
+        urls.append(site_server + ("" if relative == "." else relative + "/"))
+    return urls
+
+
+@pytest.fixture(scope="module")
+def visited(browser, page_urls):
+    """Every page loaded once in one context: the axe violations per URL and every request made."""
+    context = browser.new_context(locale="sv-SE")
+    recorder = RequestRecorder(context)
+    violations = {}
+    page = context.new_page()
+    for url in page_urls:
+        page.goto(url, wait_until="load")
+        violations[url] = run_axe(page)
+    page.close()
+    context.close()
+    return violations, recorder
+
+
+def test_every_page_has_no_axe_violations(visited, page_urls):
+    violations, _ = visited
+    assert len(violations) == len(page_urls) >= 30
+    failing = {url: found for url, found in violations.items() if found}
+    report = "\n".join(format_violations(found, label=f"{url}: ") for url, found in failing.items())
+    assert not failing, f"axe hittade brister (WCAG 2.0/2.1 A/AA och best practice):\n{report}"
+
+
+def test_no_request_leaves_the_loopback_host(visited):
+    _, recorder = visited
+    assert recorder.urls, "inga förfrågningar registrerades"
+    assert not recorder.foreign(), f"förfrågningar till andra värdar: {recorder.foreign()}"
+
+
+def test_swedish_search_for_samtycke_finds_the_consent_checklist(browser_context, site_server):
+    recorder = RequestRecorder(browser_context)
+    page = browser_context.new_page()
+    page.goto(site_server, wait_until="load")
+    page.click(SEARCH_INPUT)
+    page.keyboard.type("samtycke")
+    result = page.locator(f'.md-search-result__item a[href*="{CONSENT_CHECKLIST}"]').first
+    result.wait_for(state="visible", timeout=15000)
+    assert "Samtycke" in result.inner_text()
+    assert not recorder.foreign()
+
+
+def test_a_ticked_checklist_box_stays_ticked_after_reload(browser_context, site_server):
+    page = browser_context.new_page()
+    page.goto(site_server + CONSENT_CHECKLIST, wait_until="load")
+    boxes = page.locator(".sip-checklista input.sip-kryss")
+    assert boxes.count() >= 3
+    first = boxes.nth(0)
+    # Ticking by the label proves the label is tied to its box.
+    label_for = first.get_attribute("id")
+    page.click(f'label[for="{label_for}"]')
+    assert first.is_checked()
+    page.reload(wait_until="load")
+    boxes = page.locator(".sip-checklista input.sip-kryss")
+    assert boxes.nth(0).is_checked()
+    assert not boxes.nth(1).is_checked()
+    # "Töm listan" clears the list, also after another reload.
+    page.get_by_role("button", name="Töm listan").click()
+    page.reload(wait_until="load")
+    assert not page.locator(".sip-checklista input.sip-kryss").nth(0).is_checked()
