@@ -17,9 +17,9 @@ $(BIN)/sip-backoffice: pyproject.toml
 site: $(BIN)/sip-backoffice
 	$(BIN)/mkdocs build --strict --quiet
 
+# The site and its forms on the default store (var/store), with a few demo links printed.
 demo: site
-	@echo "SIP-handboken: http://$(HOST):$(PORT)/  (avsluta med Ctrl+C)"
-	$(BIN)/python -m http.server --bind $(HOST) --directory site $(PORT)
+	$(BIN)/sip-backoffice serve --host $(HOST) --port $(PORT) --demo-lankar
 
 test: $(BIN)/sip-backoffice
 	$(BIN)/python -m pytest
