@@ -56,7 +56,7 @@ def _load_store(data_dir: Path) -> Loaded:
     return loaded
 
 
-def _load_files(paths: tuple[str, ...], form: str | None, register) -> Loaded:
+def _load_files(paths: tuple[str, ...], form: str | None, register, credentials: str | None) -> Loaded:
     from backoffice.schemas import UnknownFormError, load_descriptor
     from backoffice.stats_inputs import InputError, detect_form, read_header
     from backoffice.validate import validate_table
@@ -73,10 +73,8 @@ def _load_files(paths: tuple[str, ...], form: str | None, register) -> Loaded:
     for path in paths:
         form_id = form
         if form_id is None:
-            if path.startswith("gsheet:"):
-                raise UnusableInput(f"{path}: ange blankett med --form när du läser från ett Google-kalkylark.")
             try:
-                form_id = detect_form(read_header(path), fields)
+                form_id = detect_form(read_header(path, credentials=credentials), fields)
             except InputError as error:
                 raise UnusableInput(str(error)) from None
             if form_id is None:
@@ -101,7 +99,7 @@ def _load_files(paths: tuple[str, ...], form: str | None, register) -> Loaded:
     return loaded
 
 
-def _compile(lasar, data_dir, from_files, form, omraden, register_path):
+def _compile(lasar, data_dir, from_files, form, omraden, register_path, credentials=None):
     """Load the inputs and compile; every unusable input becomes exit status 2."""
     from backoffice.compile import compile_statistics, lasar_months, load_form_facts
     from backoffice.register import RegisterError, load_register
@@ -130,7 +128,7 @@ def _compile(lasar, data_dir, from_files, form, omraden, register_path):
             click.echo(f"Obs: {len(unknown)} skolenhetskoder i {omraden} finns inte i skolregistret och "
                        f"används inte (till exempel {unknown[0]}).", err=True)
     if from_files:
-        loaded = _load_files(from_files, form, register)
+        loaded = _load_files(from_files, form, register, credentials)
     else:
         loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir())
     stats = compile_statistics(lasar, register, load_form_facts(), areas=areas, sources=loaded.sources,
@@ -156,14 +154,12 @@ def _publish(stats, key, credentials):
     from backoffice import report
     from backoffice.publish import publish_sheets
 
-    try:
-        from backoffice.gsheets import open_client
+    from backoffice.gsheets import GSheetError, open_client
 
+    try:
         client = open_client(credentials)
-    except click.ClickException:
-        raise
-    except Exception as error:  # the client reports missing or bad credentials in many ways
-        raise UnusableInput(f"Kunde inte ansluta till Google Kalkylark: {error}") from None
+    except GSheetError as error:
+        raise UnusableInput(str(error)) from None
     sheets = report.build_sheets(stats)
     import gspread
 
@@ -233,7 +229,7 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
     from backoffice.aggregates import write_aggregates
     from backoffice.workbook import write_workbook
 
-    stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path)
+    stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path, credentials)
     sheets = report.build_sheets(stats)
     try:
         with click.progressbar(length=len(sheets), label="Skriver arbetsboken", file=sys.stderr,
@@ -270,7 +266,7 @@ def publish_command(lasar, data_dir, from_files, form, omraden, register_path, c
     \b
         sip-backoffice publish --lasar 2025/26 --gsheet 1AbCdEf... --credentials nyckel.json
     """
-    stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path)
+    stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path, credentials)
     url = _publish(stats, gsheet, credentials)
     click.echo(f"Publicerat i Google Kalkylark: {url}")
     click.echo(_summary(stats, loaded))

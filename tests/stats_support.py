@@ -1,0 +1,127 @@
+"""Fixture data for the statistics tests: a small register and store-shaped rows, written out by hand.
+
+The expected figures in the tests are computed from these rows with plain loops in the tests
+themselves (never with backoffice.compile), so a wrong statistic cannot agree with itself.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from backoffice.register import School, write_register
+
+LASAR = "2025/26"
+FORMULA_TEXTS = ['=HYPERLINK("http://x","y")', "=1+1", "+46 31 123 45 67", "@SUM(A1)", "-5 elever"]
+
+# Six schools: one with two versions, one without pupil counts, one that never answers, one that
+# answered only the year before, and names that test Swedish sorting.
+SCHOOLS = [
+    School("10000001", "Ängsskolan F-9", "1480", "Göteborg", "Kommunal", "Göteborgs kommun", 20, 200),
+    School("10000002", "Åbyskolan", "1480", "Göteborg", "Enskild", "Friskolan AB", None, 150),
+    School("10000003", "Bergsskolan", "1480", "Göteborg", "Kommunal", "Göteborgs kommun", None, None),
+    School("10000004", "Centralskolan", "1480", "Göteborg", "Kommunal", "Göteborgs kommun", 30, 300),
+    School("10000005", "Dalskolan", "1480", "Göteborg", "Enskild", "Friskolan AB", 10, 90),
+    School("10000006", "Ekskolan", "1480", "Göteborg", "Kommunal", "Göteborgs kommun", 25, 250),
+]
+AREAS = {"10000001": "Norr", "10000002": "Norr", "10000003": "Söder", "10000004": "Söder",
+         "10000005": "Väster", "10000006": "Väster"}
+
+REQUIREMENTS = ["samtycke_dokumenterat", "samtycke_avgransat", "barnets_delaktighet",
+                "huvudansvarig_namngiven", "insatser_med_ansvarig", "mal_kort_sikt", "mal_lang_sikt",
+                "uppfoljning_tid_plats", "ratt_arendetyp"]
+
+
+def register() -> dict[str, School]:
+    return {s.skolenhetskod: s for s in SCHOOLS}
+
+
+def write_register_csv(path: Path) -> Path:
+    write_register(SCHOOLS, path)
+    return path
+
+
+def _annual(code, lasar, initiated, attended, behov, utredd, utredda, kunnig, version=1, received="2026-06-20T10:00:00Z"):
+    return {"skolenhetskod": code, "lasar": lasar, "sip_initierade": str(initiated), "sip_deltagit": str(attended),
+            "behov": behov, "avvikelse_utredd": utredd, "avvikelser_utredda": str(utredda),
+            "sip_kunnig_utsedd": kunnig, "mottagen": received, "kvitto": f"K{code[-2:]}{version}{lasar[:4]}",
+            "version": str(version), "kanal": "webb"}
+
+
+ARSUPPFOLJNING = [
+    _annual("10000001", LASAR, 3, 2, "Mer tid för elevhälsan.", "nej", 0, "ja", 1, "2026-06-01T08:00:00Z"),
+    _annual("10000002", LASAR, 4, 1, FORMULA_TEXTS[0], "JA", 2, "Nej"),
+    # The corrected answer from Ängsskolan: this version counts, the first does not.
+    _annual("10000001", LASAR, 7, 5, FORMULA_TEXTS[1], "ja", 1, "JA", 2, "2026-06-10T08:00:00Z"),
+    _annual("10000003", LASAR, 0, 0, FORMULA_TEXTS[2], "nej", 0, "nej"),
+    _annual("10000004", LASAR, 12, 6, FORMULA_TEXTS[3] + " och " + FORMULA_TEXTS[4], "Ja", 3, "ja"),
+    _annual("10000001", "2024/25", 2, 1, "", "nej", 0, "nej"),
+    _annual("10000006", "2024/25", 5, 4, "Tolk.", "nej", 0, "ja"),
+]
+
+
+def _deviation(code, datum, kategori, orgs, lost="ja", analys="nej", medcontrol="ja", text=""):
+    return {"skolenhetskod": code, "datum": datum, "kategori": kategori, "berorda_verksamheter": orgs,
+            "lost_i_chefslinjen": lost, "handelseanalys": analys, "rapporterad_medcontrol": medcontrol,
+            "beskrivning": text, "mottagen": datum + "T12:00:00Z", "kvitto": "A" + datum.replace("-", ""),
+            "version": "1", "kanal": "webb"}
+
+
+AVVIKELSE = [
+    _deviation("10000001", "2025-08-14", "Kallad verksamhet deltog inte", "skola, BUP"),
+    _deviation("10000001", "2025-09-02", "Kallad verksamhet deltog inte", "socialtjänst", "Pågår", "JA"),
+    _deviation("10000002", "2026-01-20", "Ingen ersättare skickades", "skola,elevhälsa, socialtjänst", "nej"),
+    _deviation("10000004", "2026-06-30", "Annat", "BUP", "ja", "nej", "NEJ", FORMULA_TEXTS[0]),
+    _deviation("10000004", "2025-07-01", "Kallelsen besvarades inte", "habilitering; primärvård"),
+    # Belongs to 2024/25 (the school year starts 1 July): not in 2025/26.
+    _deviation("10000004", "2025-06-30", "Annat", "skola"),
+    _deviation("10000006", "2024-10-01", "Ingen SIP trots behov", "förskola"),
+]
+
+
+def _document(code, lasar, nr, answers, version=1, arendetyp="skolan kallar"):
+    row = {"skolenhetskod": code, "lasar": lasar, "dokument_nr": str(nr), "arendetyp": arendetyp}
+    row.update({field: answer for field, answer in zip(REQUIREMENTS, answers)})
+    row.update({"mottagen": "2026-05-01T09:00:00Z", "kvitto": f"S{code[-2:]}{nr}{version}", "version": str(version),
+                "kanal": "import"})
+    return row
+
+
+STICKPROV = [
+    _document("10000001", LASAR, 1, ["ja"] * 9),
+    _document("10000001", LASAR, 2, ["nej"] * 9),
+    # Document 2 of Ängsskolan re-audited: version 2 counts.
+    _document("10000001", LASAR, 2, ["ja", "JA", "nej", "ja", "ja", "Nej", "ja", "ja", "ja"], version=2),
+    _document("10000004", LASAR, 1, ["ja", "nej", "nej", "ja", "nej", "ja", "ja", "nej", "ja"],
+              arendetyp="skolan blir kallad"),
+    _document("10000006", "2024/25", 1, ["ja"] * 9),
+]
+
+
+def school_year(datum: str) -> str:
+    """The school year of a date, written out independently of backoffice.compile."""
+    year, month = int(datum[:4]), int(datum[5:7])
+    start = year if month >= 7 else year - 1
+    return f"{start}/{str(start + 1)[2:]}"
+
+
+def latest_by(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
+    """The highest version per key, with a plain loop."""
+    latest: dict[tuple, dict] = {}
+    for row in rows:
+        k = tuple(row[name] for name in key)
+        if k not in latest or int(row["version"]) > int(latest[k]["version"]):
+            latest[k] = row
+    return list(latest.values())
+
+
+def table_rows(ws, name: str) -> list[dict]:
+    """The data rows of an Excel table on a reopened worksheet, as {header: value}."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ws.tables[name].ref)
+    header = [ws.cell(min_row, c).value for c in range(min_col, max_col + 1)]
+    rows = []
+    for r in range(min_row + 1, max_row + 1):
+        values = [ws.cell(r, c).value for c in range(min_col, max_col + 1)]
+        if any(v is not None for v in values):
+            rows.append(dict(zip(header, values)))
+    return rows
