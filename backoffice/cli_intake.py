@@ -194,7 +194,8 @@ def import_command(source, form_id, sheet, data_dir):
             "Rätta felen och läs in filen igen.") from None
     for receipt in result:
         click.echo(f"{receipt.kvitto}  version {receipt.version}  skolenhet {receipt.row.get('skolenhetskod', '')}")
-    click.echo(f"Lade in {len(result)} rader från {source} i {form_id}.")
+    count = f"{len(result)} rad" if len(result) == 1 else f"{len(result)} rader"
+    click.echo(f"Lade in {count} från {source} i lagret för {form_id}.")
 
 
 COMMANDS = [serve, links, template, import_command]

@@ -1,0 +1,101 @@
+"""A Google Sheet as the store instead of the data package: one worksheet per form, rows appended RAW.
+
+Same columns, receipts and versions as the file store. Values are sent with
+`value_input_option="RAW"`, so a text like `=HYPERLINK(...)` stays text and is never a formula;
+gspread's backoff client (backoffice.gsheets) retries quota errors. Google Sheets has no lock
+across processes, so appends are serialised within this process only: run one intake server per
+sheet.
+"""
+from __future__ import annotations
+
+import threading
+
+import gspread
+
+from backoffice.gsheets import GSheetError, open_client
+from backoffice.store import (SYSTEM_FIELDS, CHANNELS, Receipt, StoreError, _clean, _now, columns,
+                              form_fields, key_fields, latest_only, new_receipt)
+
+
+class SheetStore:
+    """A Google Sheet (by key) holding one worksheet per form."""
+
+    def __init__(self, key: str, client: gspread.Client | None = None):
+        self.key = key
+        self._client = client
+        self._lock = threading.Lock()
+
+    def _spreadsheet(self):
+        if self._client is None:
+            self._client = open_client()
+        try:
+            return self._client.open_by_key(self.key)
+        except gspread.SpreadsheetNotFound:
+            raise GSheetError(f"Google-kalkylarket {self.key} finns inte eller är inte delat med tjänstekontot.") from None
+
+    def _worksheet(self, form_id: str, create: bool):
+        book = self._spreadsheet()
+        try:
+            sheet = book.worksheet(form_id)
+        except gspread.WorksheetNotFound:
+            if not create:
+                return None
+            sheet = book.add_worksheet(title=form_id, rows=1000, cols=len(columns(form_id)))
+            sheet.update([columns(form_id)], "A1", value_input_option="RAW")
+        return sheet
+
+    def _rows(self, form_id: str, sheet) -> list[dict[str, str]]:
+        values = sheet.get_all_values() if sheet is not None else []
+        values = [row for row in values if any(cell != "" for cell in row)]
+        if not values:
+            return []
+        header, expected = values[0][: len(columns(form_id))], columns(form_id)
+        if header != expected:
+            raise StoreError(
+                f"Fliken {form_id} i Google-kalkylarket {self.key} har andra kolumner än blanketten: "
+                f"{', '.join(header)}. Flytta fliken åt sidan så skapar lagret en ny.")
+        width = len(expected)
+        return [dict(zip(expected, (row + [""] * width)[:width])) for row in values[1:]]
+
+    def read_rows(self, form_id: str) -> list[dict[str, str]]:
+        """Every stored row of a form, in order."""
+        return self._rows(form_id, self._worksheet(form_id, create=False))
+
+    def read_latest(self, form_id: str) -> list[dict[str, str]]:
+        """The latest version per key (every row for unkeyed forms)."""
+        return latest_only(self.read_rows(form_id), key_fields(form_id))
+
+    def append(self, form_id: str, records: list[dict], kanal: str = "webb") -> list[Receipt]:
+        """Append rows (already validated) in one append_rows call; returns their receipts."""
+        if kanal not in CHANNELS:
+            raise ValueError(f"kanal must be one of {CHANNELS}")
+        if not records:
+            return []
+        fields, keys = form_fields(form_id), key_fields(form_id)
+        with self._lock:
+            sheet = self._worksheet(form_id, create=True)
+            existing = self._rows(form_id, sheet)
+            versions: dict[tuple, int] = {}
+            used = {row["kvitto"] for row in existing}
+            for row in existing:
+                if keys:
+                    key = tuple(row[k] for k in keys)
+                    versions[key] = max(versions.get(key, 0), int(row["version"] or 0))
+            mottagen, lines, receipts = _now(), [], []
+            for record in records:
+                row = {name: _clean(record.get(name)) for name in fields}
+                version = 1
+                if keys:
+                    key = tuple(row[k] for k in keys)
+                    version = versions[key] = versions.get(key, 0) + 1
+                kvitto = new_receipt()
+                while kvitto in used:
+                    kvitto = new_receipt()
+                used.add(kvitto)
+                row.update(mottagen=mottagen, kvitto=kvitto, version=str(version), kanal=kanal)
+                lines.append([row[c] for c in fields + list(SYSTEM_FIELDS)])
+                receipts.append(Receipt(form_id, kvitto, version, mottagen, row))
+            # One call for all rows: Google applies an append as a whole or not at all.
+            sheet.append_rows(lines, value_input_option="RAW", insert_data_option="INSERT_ROWS",
+                              table_range="A1")
+        return receipts
