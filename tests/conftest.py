@@ -1,29 +1,12 @@
 """Shared fixtures: the built handbook site, a loopback server for it, and Debian's Chromium."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from browser_support import MissingChromium, launch_chromium, serve_directory
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EDITION = "goteborg-gsf"
-MKDOCS = Path(sys.executable).with_name("mkdocs")
-
-
-def build_site(target: Path, edition: str = DEFAULT_EDITION) -> Path:
-    """Build the handbook for one edition with `mkdocs build --strict` into target; returns target."""
-    env = dict(os.environ, SIP_EDITION=edition, NO_MKDOCS_2_WARNING="1")
-    command = [str(MKDOCS) if MKDOCS.exists() else "mkdocs", "build", "--strict", "--quiet",
-               "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(target)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict ({edition}) misslyckades:\n{result.stdout}\n{result.stderr}")
-    return target
+from site_support import build_site
 
 
 @pytest.fixture(scope="session")

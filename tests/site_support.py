@@ -1,9 +1,29 @@
-"""Read built handbook pages: the article's text blocks (optionally without citations) and LIX."""
+"""Build the handbook and read its pages: the article's text blocks and their LIX."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EDITION = "goteborg-gsf"
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+def build_site(target: Path, edition: str = DEFAULT_EDITION) -> Path:
+    """Build the handbook for one edition with `mkdocs build --strict` into target; returns target."""
+    env = dict(os.environ, SIP_EDITION=edition, NO_MKDOCS_2_WARNING="1")
+    command = [str(MKDOCS) if MKDOCS.exists() else "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(target)]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict ({edition}) misslyckades:\n{result.stdout}\n{result.stderr}")
+    return target
 
 # Elements whose end closes a block of text (a heading, a paragraph, a list item, a cell).
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "div",
