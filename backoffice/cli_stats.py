@@ -151,7 +151,7 @@ def _summary(stats, loaded) -> str:
 
 
 def _publish(stats, key, credentials):
-    from backoffice import report
+    from backoffice import statsheets
     from backoffice.publish import publish_sheets
 
     from backoffice.gsheets import GSheetError, open_client
@@ -160,7 +160,7 @@ def _publish(stats, key, credentials):
         client = open_client(credentials)
     except GSheetError as error:
         raise UnusableInput(str(error)) from None
-    sheets = report.build_sheets(stats)
+    sheets = statsheets.build_sheets(stats)
     import gspread
 
     try:
@@ -225,12 +225,12 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
             --omraden omraden.csv --out sip.xlsx --aggregates
         sip-backoffice compile --lasar 2025/26 --data var/store --out sip.xlsx --gsheet 1AbC...
     """
-    from backoffice import report
+    from backoffice import statsheets
     from backoffice.aggregates import write_aggregates
     from backoffice.workbook import write_workbook
 
     stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path, credentials)
-    sheets = report.build_sheets(stats)
+    sheets = statsheets.build_sheets(stats)
     try:
         with click.progressbar(length=len(sheets), label="Skriver arbetsboken", file=sys.stderr,
                                hidden=not _interactive()) as bar:

@@ -2,7 +2,7 @@
 
 Nothing here reads files or knows a spreadsheet: the input is lists of row dicts (the store's shape,
 every value a string) and the school register, the output plain dataclasses that the exporters
-(`report`, `workbook`, `publish`, `aggregates`) render.
+(`statsheets`, `workbook`, `publish`, `aggregates`) render.
 """
 from __future__ import annotations
 

@@ -110,3 +110,46 @@ def write_demo_store(data_dir, rows: Mapping[str, list[dict[str, str]]]) -> dict
         store.append(form_id, form_rows, kanal="import")
         written[form_id] = len(form_rows)
     return written
+
+
+DEMO_YEARS = ("2023/24", "2024/25", "2025/26")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m backoffice.demo`: write a demo store and, from it, the site's demo aggregates."""
+    import argparse
+    import tempfile
+    from pathlib import Path
+
+    from backoffice.aggregates import write_aggregates
+    from backoffice.compile import compile_statistics, load_form_facts
+    from backoffice.config import ROOT
+    from backoffice.register import load_register
+    from backoffice.store import read_rows
+
+    parser = argparse.ArgumentParser(prog="python -m backoffice.demo",
+                                     description="Skapa ett demolager och demosiffror för statistiksidan.")
+    parser.add_argument("--data", help="Katalog för demolagret (standard: en tillfällig katalog).")
+    parser.add_argument("--aggregates", default=str(ROOT / "data" / "statistik.json"),
+                        help="JSON-filen för statistiksidan (standard: data/statistik.json).")
+    parser.add_argument("--lasar", default=DEMO_YEARS[-1], help="Läsåret som sammanställs.")
+    parser.add_argument("--seed", type=int, default=2025, help="Slumpfrö (samma frö ger samma data).")
+    args = parser.parse_args(argv)
+
+    register = load_register()
+    facts = load_form_facts()
+    with tempfile.TemporaryDirectory() as scratch:
+        data_dir = Path(args.data or scratch)
+        if any(data_dir.glob("*.csv")):
+            parser.error(f"{data_dir} innehåller redan ett lager; ange en tom katalog.")
+        written = write_demo_store(data_dir, demo_rows(register, DEMO_YEARS, facts, seed=args.seed))
+        rows = {form: read_rows(data_dir, form) for form in written}
+        stats = compile_statistics(args.lasar, register, facts, sources=["Demodata (python -m backoffice.demo)"],
+                                   **rows)
+        write_aggregates(stats, args.aggregates, demo=True)
+    print(f"Demolagret: {', '.join(f'{f} {n} rader' for f, n in written.items())}"
+          + (f" i {args.data}" if args.data else " (tillfälligt)") + f". Demosiffrorna: {args.aggregates}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 """Publish compiled statistics to a Google Sheet (gspread): the workbook's sheets, cell for cell.
 
-The values come from `report.sheet_grid`, the same grid `workbook.py` writes, and go out as RAW
+The values come from `statsheets.sheet_grid`, the same grid `workbook.py` writes, and go out as RAW
 values (text from submissions can never become a formula) in a few batched calls: one to add or
 resize the worksheets, one to clear them, and value updates in chunks. Quota errors (429) are
 retried with backoff by the client from `backoffice.gsheets`.
@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from backoffice import report
+from backoffice import statsheets
 
 # Cells per values:batchUpdate call: keeps each request well under the API's payload limits.
 CELLS_PER_CALL = 50_000
 ROWS_PER_RANGE = 2_000
 
 
-def sheet_values(sheet: report.Sheet) -> list[list[Any]]:
+def sheet_values(sheet: statsheets.Sheet) -> list[list[Any]]:
     """The sheet's cells as the Sheets API takes them: empty cells as "", numbers as numbers."""
-    grid, _ = report.sheet_grid(sheet)
+    grid, _ = statsheets.sheet_grid(sheet)
     return [["" if v is None else v for v in row] for row in grid]
 
 
@@ -26,7 +26,7 @@ def _a1_sheet(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _grid_properties(sheet: report.Sheet, values: list[list[Any]]) -> dict[str, int]:
+def _grid_properties(sheet: statsheets.Sheet, values: list[list[Any]]) -> dict[str, int]:
     props = {
         "rowCount": max(len(values), 1) + 10,
         "columnCount": max([len(r) for r in values] + [1]) + 2,
@@ -53,7 +53,7 @@ def _chunks(data: list[dict], limit: int) -> Iterable[list[dict]]:
         yield batch
 
 
-def publish_sheets(sheets: list[report.Sheet], key: str, client=None,
+def publish_sheets(sheets: list[statsheets.Sheet], key: str, client=None,
                    progress: Callable[[int], None] | None = None) -> str:
     """Write every sheet to the Google Sheet `key`, one worksheet each; returns its URL.
 
