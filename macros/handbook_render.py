@@ -384,6 +384,21 @@ def sources_page(ctx: PageContext) -> str:
     return "\n\n".join(blocks)
 
 
+def source_dates(source: dict) -> str:
+    """The dates a document gives (decided, revised, dated) and when we last checked it, in words."""
+    parts = []
+    if source.get("decided"):
+        parts.append(f"beslutad {_date(source['decided'])}")
+    if source.get("revised") and source.get("revised") != source.get("decided"):
+        parts.append(f"reviderad {_date(source['revised'])}")
+    if source.get("dated") and not source.get("decided"):
+        parts.append(f"daterad {_date(source['dated'])}")
+    if not parts:
+        parts.append("dokumentet har inget datum")
+    parts.append(f"granskad av oss {_date(source.get('reviewed'))}")
+    return ", ".join(parts)
+
+
 def source_note(ctx: PageContext, extra_ids=(), reviewed=None) -> str:
     """The "Källa / senast granskad" note for the end of a page, from the sources it cited."""
     ids = list(ctx.cited)
@@ -395,10 +410,7 @@ def source_note(ctx: PageContext, extra_ids=(), reviewed=None) -> str:
     for source in sources:
         link = ctx.link(SOURCES_PAGE, source["id"])
         label = source.get("short") or source["title"]
-        lines.append(
-            f"- [{label}]({link}): beslutad {_date(source.get('decided'))}, "
-            f"reviderad {_date(source.get('revised'))}, granskad {_date(source.get('reviewed'))}."
-        )
+        lines.append(f"- [{label}]({link}): {source_dates(source)}.")
     if not lines:
         dates = [s.get("reviewed") for s in ctx.handbook.sources if s.get("reviewed")]
         last = reviewed or (max(dates) if dates else None)

@@ -78,3 +78,28 @@ def test_a_ticked_checklist_box_stays_ticked_after_reload(browser_context, site_
     page.get_by_role("button", name="Töm listan").click()
     page.reload(wait_until="load")
     assert not page.locator(".sip-checklista input.sip-kryss").nth(0).is_checked()
+
+
+def test_checklist_prints_without_navigation_and_with_visible_boxes(browser_context, site_server):
+    page = browser_context.new_page()
+    page.goto(site_server + CONSENT_CHECKLIST, wait_until="load")
+    page.locator(".sip-checklista input.sip-kryss").first.check()
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer",
+                   ".md-search", ".sip-nollstall"):
+        assert not page.locator(chrome).first.is_visible(), f"{chrome} syns i utskrift"
+    boxes = page.locator(".sip-checklista input.sip-kryss")
+    assert boxes.count() >= 3
+    assert all(boxes.nth(i).is_visible() for i in range(boxes.count()))
+    assert boxes.first.is_checked()
+    assert page.locator("h1").is_visible()
+
+
+@pytest.mark.parametrize("path", ["", "steg-for-steg/kalla/", CONSENT_CHECKLIST, "rutiner/avvikelser/"])
+def test_phone_sized_pages_have_no_axe_violations(browser, site_server, path):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_server + path, wait_until="load")
+    violations = run_axe(page)
+    context.close()
+    assert not violations, format_violations(violations, label=f"{path or '/'} (mobil): ")

@@ -258,7 +258,9 @@ def test_source_note_lists_the_documents_the_page_cites(built_site):
     html = html_of(built_site, "rutiner/avvikelser")
     note = re.search(r'<div class="sip-kallnot">(.*?)</div>', html, re.S).group(1)
     assert 'href="../../kallor/#gsf-anvisning"' in note
-    assert "beslutad 2026-01-20" in note and "granskad 2026-" in note
+    assert "beslutad 2026-01-20" in note and "granskad av oss 2026-" in note
+    skane = re.search(r'<div class="sip-kallnot">(.*?)</div>', html_of(built_site, "steg-for-steg/kalla"), re.S).group(1)
+    assert "daterad 2026-05-20" in skane and "dokumentet har inget datum" in skane
 
 
 def test_facts_carry_inline_citations(built_site):
