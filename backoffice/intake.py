@@ -35,6 +35,7 @@ START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+_SKIP = re.compile(r'<a href="#([^"]+)" class="md-skip">')
 _STOCKHOLM = None
 
 
@@ -128,7 +129,10 @@ class Shell:
     def message_page(self, title: str, body: str, *, form_id: str | None = None) -> str:
         """A page with a heading and body in the site's frame (the form's page or the 404 page)."""
         base = self.form_page(form_id) if form_id else self.page("404.html")
-        return self.with_article(base, title, f"<h1>{escape(title)}</h1>{body}")
+        # Keep the theme's "skip to content" link pointing at something: the new heading.
+        skip = _SKIP.search(base)
+        anchor = f' id="{skip.group(1)}"' if skip else ""
+        return self.with_article(base, title, f"<h1{anchor}>{escape(title)}</h1>{body}")
 
 
 @dataclass

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from backoffice.intake import create_app
 from backoffice.links import LinkSigner, form_url
 from backoffice.register import load_register
 
+FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 SECRET = "intake-tests-secret-" + "k" * 40
 LASAR = "2025/26"
 
@@ -59,13 +62,22 @@ def running_server(site_dir: Path, data_dir: Path, threads: int = 8):
     """Start the intake app under waitress on a free port of 127.0.0.1; stop it afterwards."""
     app = create_app(site_dir, data_dir, secret=SECRET)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def loop():
+        # Poll in short rounds so the loop's own thread closes the sockets (no select on a closed fd).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown()
+        server.asyncore.close_all(server._map)
+
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
         yield Server(f"http://127.0.0.1:{server.effective_port}", data_dir, LinkSigner(SECRET))
     finally:
-        server.close()
-        thread.join(timeout=5)
+        stop.set()
+        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -106,3 +118,9 @@ def receipt_number(html: str) -> str:
     match = re.search(r'class="sip-kvitto">(SIP-\d{4}-[0-9A-Z]{6})<', html)
     assert match, "no receipt number on the page"
     return match.group(1)
+
+
+def frictionless_validate(data_dir: Path) -> subprocess.CompletedProcess:
+    """Run the stock `frictionless validate` on a store's datapackage.json."""
+    return subprocess.run([str(FRICTIONLESS), "validate", str(Path(data_dir) / "datapackage.json")],
+                          capture_output=True, text=True)

@@ -5,8 +5,6 @@ import csv
 import json
 import multiprocessing
 import re
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,8 +12,8 @@ import pytest
 
 from backoffice import store as store_module
 from backoffice.store import FileStore, StoreError, read_latest, read_rows
+from intake_support import frictionless_validate
 
-FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 ANSWER = {
     "skolenhetskod": "40526633", "lasar": "2025/26", "sip_initierade": "3", "sip_deltagit": "5",
     "behov": "Tid för samverkan, och en rutin för kallelser", "avvikelse_utredd": "nej",
@@ -26,11 +24,6 @@ DEVIATION = {
     "berorda_verksamheter": "skola, BUP", "lost_i_chefslinjen": "pågår", "handelseanalys": "nej",
     "rapporterad_medcontrol": "ja", "beskrivning": "BUP kom inte.\nIngen ersättare skickades.",
 }
-
-
-def frictionless_validate(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(FRICTIONLESS), "validate", str(data_dir / "datapackage.json")],
-                          capture_output=True, text=True)
 
 
 def raw_lines(path: Path) -> list[bytes]:

@@ -55,5 +55,17 @@
     conditionals(form);
   });
   var summary = document.querySelector(".sip-error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // Follow a summary link to its field: focus the input and show its question above it.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) { return; }
+      event.preventDefault();
+      var field = input.closest(".sip-field") || input;
+      field.scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
 })();
