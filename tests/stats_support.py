@@ -5,9 +5,16 @@ themselves (never with backoffice.compile), so a wrong statistic cannot agree wi
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from backoffice.register import School, write_register
+
+# The site's macros package lives at the repository root (it is not installed): make it importable
+# however pytest is started.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 LASAR = "2025/26"
 FORMULA_TEXTS = ['=HYPERLINK("http://x","y")', "=1+1", "+46 31 123 45 67", "@SUM(A1)", "-5 elever"]
