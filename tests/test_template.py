@@ -1,0 +1,137 @@
+"""The offline template: written from the schema, filled in like a rector would, validated and imported."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from backoffice.cli import main
+from backoffice.store import read_rows
+from backoffice.validate import validate_table
+from intake_support import frictionless_validate
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def template(tmp_path):
+    def write(form_id):
+        out = tmp_path / f"{form_id}-mall.xlsx"
+        result = run("template", form_id, "--out", out)
+        assert result.exit_code == 0, result.output
+        return out
+    return write
+
+
+def rules_by_column(sheet):
+    rules = {}
+    for validation in sheet.data_validations.dataValidation:
+        column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+        rules[column] = validation
+    return rules
+
+
+def test_template_has_the_columns_rules_messages_and_instructions(template):
+    book = openpyxl.load_workbook(template("arsuppfoljning"))
+    assert book.sheetnames[:2] == ["Svar", "Instruktioner"]
+    sheet = book["Svar"]
+    header = [cell.value for cell in sheet[1]]
+    assert header == ["skolenhetskod", "lasar", "sip_initierade", "sip_deltagit", "behov", "avvikelse_utredd",
+                      "avvikelser_utredda", "sip_kunnig_utsedd"]
+    assert sheet.max_row == 1  # nothing below the header that could read as a blank row
+    rules = rules_by_column(sheet)
+    count = rules["C"]
+    assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert "heltal" in count.prompt and count.showInputMessage
+    answer = rules["F"]
+    assert answer.type == "list"
+    listed = book[answer.formula1.split("!")[0].strip("'")]
+    cells = answer.formula1.split("!")[1].replace("$", "").split(":")
+    assert [c.value for row in listed[cells[0]:cells[1]] for c in row] == ["ja", "nej"]
+    assert rules["E"].type == "textLength" and rules["E"].formula1 == "2000"
+    instructions = " ".join(str(c.value) for row in book["Instruktioner"].iter_rows() for c in row if c.value)
+    assert "Ändra inte rubrikerna" in instructions and "sip_kunnig_utsedd" in instructions
+
+
+def test_deviation_template_checks_dates_and_lists_every_category(template):
+    book = openpyxl.load_workbook(template("avvikelse"))
+    rules = rules_by_column(book["Svar"])
+    assert rules["B"].type == "date" and rules["B"].formula2 == "TODAY()"
+    category = rules["C"]
+    sheet_name, cells = category.formula1.split("!")
+    first, last = cells.replace("$", "").split(":")
+    values = [c.value for row in book[sheet_name.strip("'")][first:last] for c in row]
+    assert "Kallad verksamhet deltog inte" in values and "Annat" in values and len(values) == 8
+
+
+def fill(path, rows, number_formats=None):
+    """Type rows into the template's answer sheet, as a rector would in Excel, and save it."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Svar"]
+    for row in rows:
+        sheet.append(row)
+    for cell_ref, number_format in (number_formats or {}).items():
+        sheet[cell_ref].number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_a_filled_annual_template_validates_and_imports(template, tmp_path):
+    path = fill(template("arsuppfoljning"), [
+        ["40526633", "2025/26", 3, 5, "Mer tid för samordning", "Ja", 2, "nej"],
+        ["66906957", "2025/26", 0, 1, None, "nej", None, "ja"],
+    ])
+    result = run("validate", path, "--form", "arsuppfoljning")
+    assert result.exit_code == 0, result.output
+    data = tmp_path / "store"
+    result = run("import", path, "--form", "arsuppfoljning", "--data", data)
+    assert result.exit_code == 0, result.output
+    rows = read_rows(data, "arsuppfoljning")
+    assert [(r["skolenhetskod"], r["sip_initierade"], r["avvikelse_utredd"], r["kanal"]) for r in rows] == [
+        ("40526633", "3", "ja", "import"), ("66906957", "0", "nej", "import")]
+    for row in rows:
+        assert row["kvitto"] in result.output  # a receipt per row, printed
+    assert frictionless_validate(data).returncode == 0
+    # Importing the same file again is a correction: version 2 of both answers.
+    assert run("import", path, "--form", "arsuppfoljning", "--data", data).exit_code == 0
+    assert [r["version"] for r in read_rows(data, "arsuppfoljning")] == ["1", "1", "2", "2"]
+
+
+def test_a_filled_deviation_template_with_a_date_cell_imports(template, tmp_path):
+    path = fill(template("avvikelse"), [
+        ["40526633", dt.date(2025, 3, 14), "Annat", "skola, BUP", "pågår", "nej", "ja", "Ingen kom."],
+    ], {"B2": "yyyy-mm-dd"})
+    assert validate_table(path, "avvikelse").valid
+    data = tmp_path / "store"
+    assert run("import", path, "--form", "avvikelse", "--data", data).exit_code == 0
+    (row,) = read_rows(data, "avvikelse")
+    assert (row["datum"], row["berorda_verksamheter"], row["lost_i_chefslinjen"]) == ("2025-03-14", "skola, BUP", "pågår")
+
+
+def test_one_bad_row_means_nothing_is_imported(template, tmp_path):
+    data = tmp_path / "store"
+    good = fill(template("arsuppfoljning"), [["40526633", "2025/26", 1, 1, None, "nej", None, "ja"]])
+    assert run("import", good, "--form", "arsuppfoljning", "--data", data).exit_code == 0
+    before = (data / "arsuppfoljning.csv").read_bytes()
+    bad = tmp_path / "fel.xlsx"
+    bad.write_bytes(template("arsuppfoljning").read_bytes())
+    fill(bad, [
+        ["66906957", "2025/26", 2, 2, None, "nej", None, "ja"],
+        ["40526633", "2025/26", -1, 2, None, "nej", None, "ja"],
+    ])
+    result = run("import", bad, "--form", "arsuppfoljning", "--data", data)
+    assert result.exit_code == 1
+    assert "rad 3" in result.output and "sip_initierade" in result.output
+    assert "ingenting har lagts in" in result.output
+    assert (data / "arsuppfoljning.csv").read_bytes() == before
+
+
+def test_import_of_a_missing_file_is_a_clear_error(tmp_path):
+    result = run("import", tmp_path / "finns-inte.xlsx", "--form", "arsuppfoljning", "--data", tmp_path / "store")
+    assert result.exit_code == 2
+    assert "finns-inte.xlsx" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "store").exists()
