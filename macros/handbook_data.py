@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from mkdocs.exceptions import PluginError
 
 # The repository root: data/ sits beside the macros package.
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,8 +16,8 @@ DATA_DIR = ROOT / "data"
 LIST_FILES = ("sources", "roles", "steps", "checklists", "glossary", "routines")
 
 
-class HandbookDataError(ValueError):
-    """A data file is missing something the page asked for."""
+class HandbookDataError(PluginError):
+    """A data file is missing something the page asked for (MkDocs prints it without a traceback)."""
 
 
 @dataclass
@@ -55,24 +56,38 @@ def _read_yaml(path: Path, default):
     return default if value is None else value
 
 
-@functools.lru_cache(maxsize=None)
+def _stamp(directory: Path) -> tuple:
+    # Modification times of the YAML files: `mkdocs serve` picks up edits, a build reads them once.
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in Path(directory).glob("*.yaml")))
+
+
 def load_handbook(data_dir: Path = DATA_DIR) -> Handbook:
-    """Read every data/handbook/*.yaml file once per build."""
+    """Read every data/handbook/*.yaml file (once, until one of them changes)."""
     handbook_dir = Path(data_dir) / "handbook"
+    return _load_handbook(handbook_dir, _stamp(handbook_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_handbook(handbook_dir: Path, _stamp: tuple) -> Handbook:
     parts = {name: _read_yaml(handbook_dir / f"{name}.yaml", []) for name in LIST_FILES}
     parts["children"] = _read_yaml(handbook_dir / "children.yaml", {})
     return Handbook(**parts)
 
 
-@functools.lru_cache(maxsize=None)
 def load_edition(edition_id: str, data_dir: Path = DATA_DIR) -> dict:
     """Read data/editions/<edition_id>.yaml; a missing file is a clear Swedish error."""
     path = Path(data_dir) / "editions" / f"{edition_id}.yaml"
     if not path.exists():
+        known = ", ".join(sorted(p.stem for p in path.parent.glob("*.yaml"))) or "inga"
         raise HandbookDataError(
             f"Utgåvan '{edition_id}' finns inte: {path} saknas. "
-            "Ange en befintlig utgåva i SIP_EDITION (t.ex. goteborg-gsf)."
+            f"Ange en befintlig utgåva i SIP_EDITION ({known})."
         )
+    return _load_edition(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_edition(path: Path, _mtime: int) -> dict:
     edition = _read_yaml(path, {})
-    edition.setdefault("id", edition_id)
+    edition.setdefault("id", path.stem)
     return edition

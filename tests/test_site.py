@@ -364,3 +364,70 @@ def test_skane_edition_names_its_own_organisation_and_mailboxes(skane_site):
     mailboxes = statement_mailboxes(skane_site)
     assert mailboxes and mailboxes <= edition_mailboxes("sydvastra-skane"), mailboxes
     assert "Elevhälsan i Svedala, Trelleborg och Vellinge står bakom" in statement
+
+
+# ---------------------------------------------------------------- the macros' plain functions
+
+
+def _render():
+    # The macros package sits at the repository root, beside tests/.
+    import sys
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from macros import handbook_render
+    from macros.handbook_data import Handbook, HandbookDataError
+
+    return handbook_render, Handbook, HandbookDataError
+
+
+def _tiny_handbook(Handbook):
+    return Handbook(
+        sources=[{"id": "doc-a", "short": "Dokument A", "title": "A", "decided": None, "revised": None,
+                  "dated": None, "reviewed": "2026-11-25"}],
+        glossary=[{"id": "pmo", "term": "PMO", "abbreviation": True, "expansion": "ett journalsystem",
+                   "definition": "Lång [förklaring](x.md).", "sources": ["doc-a"]},
+                  {"id": "stickprov", "term": "Stickprov", "definition": "Ett urval.", "sources": ["doc-a"]}],
+    )
+
+
+def test_links_between_pages_are_relative():
+    render, Handbook, _ = _render()
+    ctx = render.PageContext(src_uri="steg-for-steg/kalla.md", handbook=Handbook())
+    assert ctx.link("kallor.md", "doc-a") == "../kallor.md#doc-a"
+    assert ctx.link("steg-for-steg/avsluta.md") == "avsluta.md"
+    assert render.PageContext(src_uri="index.md", handbook=Handbook()).link("roller/skola.md", "rektor") == "roller/skola.md#rektor"
+
+
+def test_variants_put_the_editions_region_first_and_mark_it():
+    render, Handbook, _ = _render()
+    ctx = render.PageContext(src_uri="steg-for-steg/kalla.md", handbook=_tiny_handbook(Handbook),
+                             edition={"own_region": "Sydvästra Skåne"})
+    markdown = render.variants(ctx, [
+        {"region": "Gävleborg", "text": "Fredag.", "sources": ["doc-a"]},
+        {"region": "Sydvästra Skåne", "text": "Mötescirkeln.", "sources": ["doc-a"]},
+    ])
+    assert markdown.index("### Sydvästra Skåne (hos oss)") < markdown.index("### Gävleborg")
+    assert ctx.cited == ["doc-a"]
+
+
+def test_an_unknown_or_missing_source_stops_the_build_with_a_swedish_message():
+    render, Handbook, HandbookDataError = _render()
+    ctx = render.PageContext(src_uri="index.md", handbook=_tiny_handbook(Handbook))
+    with pytest.raises(HandbookDataError, match=r"sources\.yaml saknar id 'doc-x'"):
+        ctx.cite(["doc-x"])
+    with pytest.raises(HandbookDataError, match="saknar källa"):
+        ctx.cite([])
+
+
+def test_abbreviations_use_the_short_expansion_and_skip_plain_terms():
+    render, Handbook, _ = _render()
+    assert render.abbreviation_lines(_tiny_handbook(Handbook)) == "*[PMO]: ett journalsystem"
+
+
+def test_source_note_for_a_page_without_facts_says_so_with_a_date():
+    render, Handbook, _ = _render()
+    ctx = render.PageContext(src_uri="om-webbplatsen/index.md", handbook=_tiny_handbook(Handbook))
+    assert "Sidan bygger inte på något styrdokument. Texten granskades senast 2026-11-25." in render.source_note(ctx)
+    ctx.cite(["doc-a"])
+    assert "[Dokument A](../kallor.md#doc-a): dokumentet har inget datum, granskad av oss 2026-11-25." in render.source_note(ctx)
