@@ -13,13 +13,20 @@ FORMS = ("arsuppfoljning", "avvikelse", "stickprov")
 DEFAULT_AGGREGATES = config.ROOT / "data" / "statistik.json"
 
 
-class UnusableInput(click.ClickException):
+class StatsError(click.ClickException):
+    """A Swedish error message on stderr, prefixed "Fel:" (click's own prefix is English)."""
+
+    def show(self, file=None):
+        click.echo(f"Fel: {self.format_message()}", err=True)
+
+
+class UnusableInput(StatsError):
     """The input cannot be used at all (missing file, unknown form, bad option): exit status 2."""
 
     exit_code = 2
 
 
-class RowsLeftOut(click.ClickException):
+class RowsLeftOut(StatsError):
     """The output was written but invalid rows were left out: exit status 1."""
 
     exit_code = 1
@@ -57,7 +64,11 @@ def _load_store(data_dir: Path) -> Loaded:
 
 
 def _load_files(paths: tuple[str, ...], form: str | None, register, credentials: str | None) -> Loaded:
+    from backoffice.gsheets import GSheetError
+    from backoffice.register import RegisterError
+    from backoffice.report import problem_line
     from backoffice.schemas import UnknownFormError, load_descriptor
+    from backoffice.sources import SourceError
     from backoffice.stats_inputs import InputError, detect_form, read_header
     from backoffice.validate import validate_table
 
@@ -81,21 +92,21 @@ def _load_files(paths: tuple[str, ...], form: str | None, register, credentials:
                 raise UnusableInput(f"{path}: rubrikraden passar ingen av blanketterna {', '.join(FORMS)}. "
                                     "Kontrollera första raden eller ange blankett med --form.")
         try:
-            result = validate_table(path, form_id, register=register, progress=_interactive())
-        except click.ClickException:
-            raise
-        except (OSError, LookupError, ValueError) as error:
-            raise UnusableInput(f"{path}: {error}") from None
-        invalid_rows = {p.row for p in result.problems if p.row is not None}
-        whole_table = [p for p in result.problems if p.row is None]
+            result = validate_table(path, form_id, register=register, progress=_interactive(),
+                                    credentials=credentials)
+        except (SourceError, UnknownFormError, RegisterError, GSheetError) as error:
+            raise UnusableInput(str(error)) from None
         for problem in result.problems:
-            where = f"{path}" + (f", rad {problem.row}" if problem.row is not None else "") + \
-                    (f", kolumn {problem.field}" if problem.field else "")
-            click.echo(f"{where}: {problem.message}", err=True)
-        left_out = result.rows - len(result.valid_rows) if whole_table or invalid_rows else 0
+            click.echo(problem_line(result, problem), err=True)
+        # Rows with a problem are left out; a problem with the whole table (a missing column)
+        # leaves out every row that validation could not accept.
+        left_out = result.rows - len(result.valid_rows)
         loaded.left_out += left_out
         loaded.rows[form_id].extend(result.valid_rows)
         loaded.sources.append(f"{path} ({form_id}: {len(result.valid_rows)} giltiga rader av {result.rows})")
+        if left_out:
+            click.echo(f"{path}: {left_out} av {result.rows} rader har fel och lämnas utanför sammanställningen.",
+                       err=True)
     return loaded
 
 
