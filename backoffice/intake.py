@@ -14,6 +14,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -152,8 +153,10 @@ class Intake:
         return Binding(claims.skolenhetskod, school.skolnamn, claims.lasar)
 
 
-def _fields(form_id: str):
-    return schemas.load_schema(form_id).fields
+@lru_cache(maxsize=None)
+def _fields(form_id: str) -> tuple:
+    # Building a Frictionless schema costs milliseconds; the schemas do not change while serving.
+    return tuple(schemas.load_schema(form_id).fields)
 
 
 def record_from_post(form_id: str, post, binding: Binding) -> dict:
