@@ -25,6 +25,30 @@ def _data_option(function):
     )(function)
 
 
+def _gsheet_option(function):
+    function = click.option(
+        "--credentials", metavar="FIL", type=click.Path(dir_okay=False),
+        help="Tjänstekontots JSON-nyckel för Google (standard: $GOOGLE_APPLICATION_CREDENTIALS).")(function)
+    return click.option(
+        "--gsheet", "gsheet_key", metavar="NYCKEL",
+        help="Spara i ett Google-kalkylark (en flik per blankett) i stället för i katalogen.")(function)
+
+
+def _store(data_dir: Path, gsheet_key, credentials):
+    """The file store, or a Google Sheet when --gsheet is given."""
+    if not gsheet_key:
+        from backoffice.store import FileStore
+
+        return FileStore(data_dir)
+    from backoffice.gsheets import GSheetError, open_client
+    from backoffice.sheetstore import SheetStore
+
+    try:
+        return SheetStore(gsheet_key, open_client(credentials))
+    except GSheetError as error:
+        raise CliError(str(error)) from None
+
+
 def _data_dir(value) -> Path:
     return Path(value) if value else config.default_data_dir()
 
@@ -67,7 +91,8 @@ def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> l
 @click.option("--trådar", "--threads", "threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Antal trådar som tar emot anrop.")
 @click.option("--demo-lankar", is_flag=True, help="Skriv ut några provlänkar för riktiga skolor i registret.")
-def serve(host, port, data_dir, site_dir, threads, demo_lankar):
+@_gsheet_option
+def serve(host, port, data_dir, site_dir, threads, demo_lankar, gsheet_key, credentials):
     """Visa handboken och ta emot blanketterna (webbserver).
 
     Servern visar den byggda webbplatsen och tar emot svar från blanketterna. Ett svar tas bara
@@ -78,6 +103,7 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar):
     Exempel:
       mkdocs build && sip-backoffice serve --port 8000 --data var/store
       sip-backoffice serve --demo-lankar
+      sip-backoffice serve --gsheet 1AbC… --credentials tjanstekonto.json
     """
     from backoffice.intake import create_app, serve as run
     from backoffice.links import LinkSigner, load_secret
@@ -85,12 +111,12 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar):
     data = _data_dir(data_dir)
     register = _load_register()
     try:
-        app = create_app(site_dir, data, register=register)
+        app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials))
     except FileNotFoundError as error:
         raise CliError(f"{error} (till exempel med `make site`).") from None
     base = f"http://{host}:{port}"
     click.echo(f"SIP-handboken och blanketterna: {base}/  (avsluta med Ctrl+C)")
-    click.echo(f"Svaren sparas i {data}")
+    click.echo(f"Svaren sparas i {'Google-kalkylarket ' + gsheet_key if gsheet_key else data}")
     if demo_lankar:
         signer = LinkSigner(load_secret(data))
         click.echo("\nProvlänkar (gäller 30 dagar):")
@@ -169,7 +195,8 @@ def template(form_id, out_path):
 @click.option("--form", "form_id", required=True, type=_form_choice(), help="Blanketten filen följer.")
 @click.option("--sheet", metavar="BLAD", help="Bladet att läsa i en xlsx-fil (standard: det första).")
 @_data_option
-def import_command(source, form_id, sheet, data_dir):
+@_gsheet_option
+def import_command(source, form_id, sheet, data_dir, gsheet_key, credentials):
     """Kontrollera en ifylld mall eller tabell och lägg in alla rader i lagret (alla eller inga).
 
     Filen kontrolleras precis som med `validate`. Finns ett enda fel läggs ingenting in, och
@@ -179,11 +206,13 @@ def import_command(source, form_id, sheet, data_dir):
     Exempel:
       sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning
       sip-backoffice import avvikelser.csv --form avvikelse --data var/store
+      sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning --gsheet 1AbC… --credentials tjanstekonto.json
     """
     from backoffice.importer import ImportRefused, UnusableSource, import_table
 
     try:
-        result = import_table(source, form_id, data_dir=_data_dir(data_dir), sheet=sheet)
+        store = _store(_data_dir(data_dir), gsheet_key, credentials)
+        result = import_table(source, form_id, store=store, sheet=sheet, credentials=credentials)
     except UnusableSource as error:
         raise CliError(str(error)) from None
     except ImportRefused as refused:

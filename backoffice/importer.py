@@ -51,7 +51,9 @@ def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str 
     if not result.valid_rows:
         raise UnusableSource(f"{source} har inga rader att läsa in (bara rubrikraden).")
     store = store if store is not None else FileStore(data_dir if data_dir is not None else config.default_data_dir())
+    from backoffice.gsheets import GSheetError
+
     try:
         return store.append(form_id, result.valid_rows, kanal="import")
-    except StoreError as error:
+    except (StoreError, GSheetError) as error:
         raise UnusableSource(str(error)) from None
