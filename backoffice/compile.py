@@ -340,14 +340,6 @@ class Statistics:
 
 # ---------------------------------------------------------------- compiling
 
-def _rows_of_year(rows: Iterable[Mapping[str, str]], lasar: str) -> list[Mapping[str, str]]:
-    return [r for r in rows if str(r.get("lasar", "")).strip() == lasar]
-
-
-def _deviations_of_year(rows: Iterable[Mapping[str, str]], lasar: str) -> list[Mapping[str, str]]:
-    return [r for r in rows if lasar_of_date(str(r.get("datum", "")).strip()) == lasar]
-
-
 def split_organisations(value: str, facts: FormFacts) -> list[str]:
     """The organisations of a multi-valued cell, matched to the schema's spelling."""
     canonical = {o.casefold(): o for o in facts.organisations}
@@ -468,21 +460,28 @@ def _school_stats(register: Mapping[str, Any], annual: list[Mapping[str, str]],
     return schools
 
 
-def _trend(register: Mapping[str, Any], annual: list[Mapping[str, str]],
-           deviations: list[Mapping[str, str]], audits: list[Mapping[str, str]],
-           facts: FormFacts) -> list[TrendRow]:
-    years = {str(r.get("lasar", "")).strip() for r in annual + audits}
-    years |= {lasar_of_date(str(r.get("datum", "")).strip()) for r in deviations}
+def _by_year(rows: Iterable[Mapping[str, str]], year_of) -> dict[str, list[Mapping[str, str]]]:
+    """Rows grouped by school year in one pass (the trend would otherwise rescan them per year)."""
+    grouped: dict[str, list[Mapping[str, str]]] = defaultdict(list)
+    for row in rows:
+        year = year_of(row)
+        if year:
+            grouped[year].append(row)
+    return grouped
+
+
+def _trend(register: Mapping[str, Any], annual: dict[str, list], deviations: dict[str, list],
+           audits: dict[str, list], facts: FormFacts) -> list[TrendRow]:
     rows = []
-    for year in sorted(y for y in years if y and LASAR_PATTERN.match(y)):
-        year_annual = _rows_of_year(annual, year)
-        year_audit = _count_audit(_rows_of_year(audits, year), facts)
+    for year in sorted(y for y in set(annual) | set(deviations) | set(audits) if LASAR_PATTERN.match(y)):
+        year_annual = annual.get(year, [])
+        year_audit = _count_audit(audits.get(year, []), facts)
         rows.append(TrendRow(
             lasar=year, skolor=len(register), inskickade=len(year_annual),
             sip_initierade=sum(_int(r.get("sip_initierade")) or 0 for r in year_annual),
             sip_deltagit=sum(_int(r.get("sip_deltagit")) or 0 for r in year_annual),
             sip_kunnig_utsedd=sum(_yes_no(r.get("sip_kunnig_utsedd")) == "ja" for r in year_annual),
-            avvikelser=len(_deviations_of_year(deviations, year)),
+            avvikelser=len(deviations.get(year, [])),
             stickprov_dokument=year_audit.dokument, stickprov_kontroller=year_audit.kontroller,
             stickprov_uppfyllda=year_audit.uppfyllda,
         ))
@@ -524,9 +523,12 @@ def compile_statistics(
     audit_all = in_register(latest_versions(stickprov, ("skolenhetskod", "lasar", "dokument_nr")), "stickprov")
     deviation_all = in_register(list(avvikelse), "avvikelse")
 
-    annual = _rows_of_year(annual_all, lasar)
-    deviations = _deviations_of_year(deviation_all, lasar)
-    audits = _rows_of_year(audit_all, lasar)
+    annual_years = _by_year(annual_all, lambda r: str(r.get("lasar", "")).strip())
+    deviation_years = _by_year(deviation_all, lambda r: lasar_of_date(str(r.get("datum", "")).strip()))
+    audit_years = _by_year(audit_all, lambda r: str(r.get("lasar", "")).strip())
+    annual = annual_years.get(lasar, [])
+    deviations = deviation_years.get(lasar, [])
+    audits = audit_years.get(lasar, [])
 
     schools = _school_stats(register, annual, deviations, audits, facts, areas)
     groups: dict[str, GroupStats] = {}
@@ -548,7 +550,7 @@ def compile_statistics(
         total=total,
         deviations=_count_deviations(deviations, lasar, facts),
         audit=_count_audit(audits, facts),
-        trend=_trend(register, annual_all, deviation_all, audit_all, facts),
+        trend=_trend(register, annual_years, deviation_years, audit_years, facts),
         outside_register=dict(outside),
     )
 

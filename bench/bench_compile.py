@@ -1,0 +1,124 @@
+"""Time `sip-backoffice compile` on national-scale data and report its peak memory.
+
+Generates a register of 4,700 school units (about Sweden's count of compulsory school units) and a
+store holding ten school years of annual answers (with some resubmissions), deviations and audits,
+then runs the real command in a child process (workbook + aggregates JSON) and prints wall time
+and peak resident memory, followed by the time of each stage measured in this process.
+
+    .venv/bin/python bench/bench_compile.py [--schools 4700] [--years 10] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from backoffice import statsheets  # noqa: E402
+from backoffice.aggregates import write_aggregates  # noqa: E402
+from backoffice.compile import compile_statistics, load_form_facts  # noqa: E402
+from backoffice.demo import demo_rows, write_demo_store  # noqa: E402
+from backoffice.publish import sheet_values  # noqa: E402
+from backoffice.register import School, load_register, write_register  # noqa: E402
+from backoffice.store import read_rows  # noqa: E402
+from backoffice.workbook import write_workbook  # noqa: E402
+
+TYPES = ["Kommunal"] * 4 + ["Enskild"]
+
+
+def national_register(count: int, seed: int = 7) -> list[School]:
+    """Invented school units spread over 290 municipalities, with pupil counts like real ones."""
+    rng = random.Random(seed)
+    schools = []
+    for i in range(count):
+        kommun = 1000 + i % 290
+        kind = rng.choice(TYPES)
+        schools.append(School(
+            skolenhetskod=f"{10_000_000 + i * 7:08d}", skolnamn=f"Skola {i + 1}", kommunkod=str(kommun),
+            kommun=f"Kommun {kommun}", huvudmannatyp=kind,
+            huvudman=f"Kommun {kommun}" if kind == "Kommunal" else f"Skolbolag {i % 120} AB",
+            elever_f=rng.choice([None, rng.randint(10, 60)]), elever_1_9=rng.choice([None] + [rng.randint(40, 800)] * 9),
+        ))
+    return schools
+
+
+def school_years(count: int, last_start: int = 2025) -> list[str]:
+    return [f"{y}/{(y + 1) % 100:02d}" for y in range(last_start - count + 1, last_start + 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=4700)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--keep", help="Keep the generated store, register and outputs in this directory.")
+    args = parser.parse_args()
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-compile-"))
+    work.mkdir(parents=True, exist_ok=True)
+    years = school_years(args.years)
+    lasar = years[-1]
+
+    started = time.perf_counter()
+    register_path = work / "skolor.csv"
+    write_register(national_register(args.schools), register_path)
+    register = load_register(register_path)
+    facts = load_form_facts()
+    rows = demo_rows(register, years, facts, seed=11)
+    written = write_demo_store(work / "lager", rows)
+    print(f"Generated {len(register)} schools x {len(years)} school years in {time.perf_counter() - started:.1f} s: "
+          + ", ".join(f"{form} {n:,} rows" for form, n in written.items()))
+    sizes = {p.name: p.stat().st_size for p in (work / "lager").glob("*.csv")}
+    print("Store: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(sizes.items())))
+
+    # 1. The real command, in a child process: total time and the child's peak memory.
+    out, aggregates = work / "sip.xlsx", work / "statistik.json"
+    command = [str(Path(sys.executable).with_name("sip-backoffice")), "compile", "--lasar", lasar,
+               "--data", str(work / "lager"), "--register", str(register_path), "--out", str(out),
+               "--aggregates", str(aggregates)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode != 0:
+        print(result.stdout, result.stderr, sep="\n")
+        raise SystemExit(f"compile failed with status {result.returncode}")
+    print(f"sip-backoffice compile --lasar {lasar}: {elapsed:.2f} s wall, peak RSS {peak_kb / 1024:.0f} MB "
+          f"(before: {before / 1024:.0f} MB), workbook {out.stat().st_size / 1e6:.1f} MB")
+    print("  " + result.stdout.strip().splitlines()[-1])
+
+    # 2. The stages, timed in this process.
+    timings = {}
+    t = time.perf_counter()
+    stored = {form: read_rows(work / "lager", form) for form in written}
+    timings["read store"] = time.perf_counter() - t
+    t = time.perf_counter()
+    stats = compile_statistics(lasar, register, facts, **stored)
+    timings["compile (pure)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    sheets = statsheets.build_sheets(stats)
+    cells = sum(sum(len(r) for r in sheet_values(s)) for s in sheets)
+    timings["lay out sheets"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_workbook(stats, work / "sip-stage.xlsx", sheets=sheets)
+    timings["write xlsx"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_aggregates(stats, work / "statistik-stage.json")
+    timings["write aggregates"] = time.perf_counter() - t
+    print(f"Stages ({cells:,} cells in {len(sheets)} sheets): "
+          + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
