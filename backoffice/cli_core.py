@@ -1,6 +1,9 @@
 """Commands for the core stage: `validate` tables against a form and `register import`."""
 from __future__ import annotations
 
+import re
+import sys
+
 import click
 
 from backoffice import register as register_module
@@ -20,6 +23,97 @@ class InvalidDataError(CliError):
     """The input could be read but holds invalid data: exit status 1."""
 
     exit_code = 1
+
+
+_USAGE_MESSAGES = [
+    (re.compile(r"No such option:? '?([^'\s]+)'?"), "Okänt alternativ: {0}."),
+    (re.compile(r"Option '(\S+)' requires an argument"), "Alternativet {0} behöver ett värde."),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "Oväntade argument: {0}."),
+    (re.compile(r"Missing argument '(\S+)'"), "Argumentet {0} saknas."),
+    (re.compile(r"Missing option '(\S+)'"), "Alternativet {0} saknas."),
+]
+
+
+class SwedishCommand(click.Command):
+    """A click command whose usage errors (unknown option, missing value) are Swedish, exit status 2."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            text = error.format_message()
+            for pattern, swedish in _USAGE_MESSAGES:
+                match = pattern.search(text)
+                if match:
+                    text = swedish.format(*match.groups())
+                    break
+            else:
+                text = f"Fel i kommandoraden ({text})."
+            raise CliError(f"{text} Se `sip-backoffice {self.name} --help`.") from None
+
+
+@click.command(name="validate", cls=SwedishCommand)
+@click.argument("paths", metavar="FIL...", nargs=-1)
+@click.option("--form", "form_id", metavar="BLANKETT",
+              help="Blanketten som tabellerna ska följa: arsuppfoljning, avvikelse eller stickprov.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON i stället för text.")
+@click.option("--sheet", metavar="BLAD", help="Bladet i en Excel-arbetsbok (annars det första bladet).")
+@click.option("--credentials", metavar="FIL", type=click.Path(dir_okay=False),
+              help="Google-tjänstekontots JSON-nyckel för gsheet:-källor "
+                   "(annars miljövariabeln GOOGLE_APPLICATION_CREDENTIALS).")
+@click.option("--register", "register_path", metavar="FIL", type=click.Path(dir_okay=False),
+              help=f"Skolregistret som skolenhetskoderna kontrolleras mot (standard: {REGISTER_PATH.name}).")
+@click.pass_context
+def validate_command(ctx, paths, form_id, as_json, sheet, credentials, register_path):
+    """Kontrollera tabeller mot en blankett och få en rapport på svenska.
+
+    FIL är en CSV-fil (som Excel sparar den: semikolon, Windows-1252 eller UTF-8), en
+    Excel-arbetsbok (.xlsx) eller ett Google-kalkylark skrivet gsheet:NYCKEL eller
+    gsheet:NYCKEL/FLIK. Rapporten anger fil, rad (rubrikraden är rad 1), kolumn, vad som är
+    fel och vad du ska göra, men upprepar aldrig själva värdet.
+
+    Slutstatus: 0 när allt är rätt, 1 när data har fel, 2 när en fil inte går att använda.
+
+    \b
+    Exempel:
+      sip-backoffice validate arsuppfoljning-2025.csv --form arsuppfoljning
+      sip-backoffice validate avvikelser.xlsx --form avvikelse --sheet Avvikelser
+      sip-backoffice validate gsheet:1AbC…xyz/Svar --form arsuppfoljning --credentials nyckel.json
+      sip-backoffice validate *.csv --form stickprov --json
+    """
+    from backoffice import report, schemas, sources, validate
+    from backoffice.register import RegisterError, load_register
+
+    if not form_id:
+        raise CliError("Ange vilken blankett tabellerna ska följa med --form, till exempel "
+                       f"--form arsuppfoljning. Blanketterna är: {', '.join(schemas.form_ids())}.")
+    if not paths:
+        raise CliError("Ange minst en fil att kontrollera, till exempel "
+                       "`sip-backoffice validate svar.csv --form arsuppfoljning`.")
+    try:
+        schemas.load_schema(form_id)
+        register = load_register(register_path) if register_path else load_register()
+    except (schemas.UnknownFormError, RegisterError) as error:
+        raise CliError(str(error)) from None
+    progress = sys.stderr.isatty()
+    results = []
+    for path in paths:
+        try:
+            results.append(validate.validate_table(path, form_id, sheet=sheet, register=register,
+                                                   progress=progress, credentials=credentials,
+                                                   keep_rows=False))
+        except sources.SourceError as error:
+            results.append(report.unusable(str(path), form_id, str(error)))
+        except Exception as error:  # noqa: BLE001 - the user gets a message, never a traceback
+            results.append(report.unusable(str(path), form_id,
+                                           f"Ett oväntat fel inträffade när filen lästes ({type(error).__name__}). "
+                                           "Kontrollera att filen är en tabell och försök igen; kvarstår "
+                                           "felet, kontakta den som förvaltar verktyget."))
+    click.echo(report.json_text(results) if as_json else report.human_report(results))
+    if any(p.code == "source-error" for r in results for p in r.problems):
+        ctx.exit(2)
+    if any(r.problems for r in results):
+        ctx.exit(1)
 
 
 @click.group(name="register")
@@ -58,4 +152,4 @@ def register_import(export_file, kommun, out_path):
     click.echo(f"Skrev {len(schools)} skolenheter{where} till {out_path}.")
 
 
-COMMANDS = [register_group]
+COMMANDS = [validate_command, register_group]

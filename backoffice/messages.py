@@ -1,0 +1,92 @@
+"""Swedish messages for Frictionless' own errors and for header problems: what is wrong, what to do.
+
+No message repeats the value found in the cell (it may be personal data); they name the column,
+the rule and an example of a right value instead.
+"""
+from __future__ import annotations
+
+import re
+
+import frictionless
+
+from backoffice import schemas
+
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
+_POSITION = re.compile(r"position (\d+)")
+
+PATTERN_HELP = {
+    "skolenhetskod": "Skolenhetskoden ska vara åtta siffror. Skriv koden utan mellanslag eller andra "
+                     "tecken, till exempel 12345678.",
+    "lasar": "Läsåret ska skrivas som fyra siffror, snedstreck och två siffror, till exempel 2025/26.",
+}
+TYPE_HELP = {
+    "integer": "Värdet är inte ett heltal. Skriv ett heltal med bara siffror (inga decimaler, "
+               "mellanslag eller ord), till exempel 3.",
+    "number": "Värdet är inte ett tal. Skriv ett tal, till exempel 3 eller 2,5.",
+    "date": "Värdet är inte ett datum. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2025-03-14.",
+}
+
+
+def _hint(field: frictionless.Field) -> str:
+    return schemas.ui_hints(field).get("hint") or field.description or ""
+
+
+def type_message(field: frictionless.Field) -> str:
+    """A cell whose value is not of the field's type."""
+    return TYPE_HELP.get(field.type, f"Värdet har fel form. {_hint(field)}").strip()
+
+
+def constraint_message(field: frictionless.Field, note: str) -> str:
+    """A cell breaking one of the field's constraints (the constraint's name is inside the note)."""
+    match = _CONSTRAINT.search(note or "")
+    name = match.group(1) if match else ""
+    constraints = field.constraints
+    if name == "required":
+        return f"Värdet saknas. Fyll i ”{field.title}”. {_hint(field)}".strip()
+    if name == "pattern":
+        return PATTERN_HELP.get(field.name) or f"Värdet har fel form. {_hint(field)}".strip()
+    if name == "enum":
+        values = ", ".join(str(v) for v in constraints["enum"])
+        return f"Värdet är inte ett av de tillåtna svaren. Skriv ett av: {values}."
+    if name == "minimum":
+        return (f"Värdet är för litet: det får inte vara mindre än {constraints['minimum']}. "
+                "Skriv ett heltal som är " + f"{constraints['minimum']} eller mer.")
+    if name == "maximum":
+        return f"Värdet är för stort: det får vara högst {constraints['maximum']}."
+    if name == "maxLength":
+        return (f"Texten är för lång: högst {constraints['maxLength']} tecken är tillåtet. "
+                "Korta texten.")
+    if name == "minLength":
+        return f"Texten är för kort: minst {constraints['minLength']} tecken behövs."
+    return f"Värdet följer inte reglerna för kolumnen. {_hint(field)}".strip()
+
+
+def duplicate_key_message(schema: frictionless.Schema, note: str) -> str:
+    """A row with the same primary key as an earlier row."""
+    match = _POSITION.search(note or "")
+    where = f"rad {match.group(1)}" if match else "en tidigare rad"
+    key = [schema.get_field(name).title or name for name in schema.primary_key]
+    what = " och ".join(k.lower() for k in key)
+    return (f"Samma {what} finns redan på {where}. Varje kombination får bara finnas en gång i "
+            "filen: ta bort dubbletten eller rätta värdena.")
+
+
+def missing_column_message(field: frictionless.Field) -> str:
+    return (f"Kolumnen ”{field.name}” ({field.title}) saknas. Lägg till en kolumn med rubriken "
+            f"{field.name} i första raden.")
+
+
+def unknown_column_message(label: str, letter: str, field_names: list[str]) -> str:
+    shown = label.strip() or "(tom rubrik)"
+    return (f"Kolumn {letter} har rubriken ”{shown}”, som inte hör till blanketten. Rätta rubriken "
+            f"eller ta bort kolumnen. Rubrikerna ska vara: {', '.join(field_names)}.")
+
+
+def duplicate_column_message(name: str, letters: list[str]) -> str:
+    return (f"Kolumnen ”{name}” finns flera gånger (kolumn {', '.join(letters)}). Behåll en av dem "
+            "och ta bort de andra.")
+
+
+def extra_cells_message(letter: str) -> str:
+    return (f"Raden har värden utanför tabellen (från kolumn {letter}), där det inte finns någon "
+            "rubrik. Ta bort värdena eller flytta dem till rätt kolumn.")
