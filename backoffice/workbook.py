@@ -93,8 +93,18 @@ def _add_chart(ws, chart: statsheets.Chart, place: statsheets.Placement, anchor:
     else:
         drawing = BarChart()
         drawing.type = "bar" if chart.kind == "bar" else "col"
-        drawing.grouping = "clustered"
+        if len(chart.values) > 1:
+            # Parts of one whole (submitted + missing): one stacked bar per label.
+            drawing.grouping, drawing.overlap = "stacked", 100
+        if chart.kind == "bar":
+            # Horizontal bars read top-down in the table's order, value axis at the bottom.
+            drawing.x_axis.scaling.orientation = "maxMin"
+            drawing.y_axis.crosses = "max"
     drawing.title = chart.title
+    if len(chart.values) == 1:
+        drawing.legend = None  # one series: its name is the title
+    else:
+        drawing.legend.position = "b"
     drawing.y_axis.title = chart.y_title
     # openpyxl 3.1 marks axes as deleted unless told otherwise; Excel then hides them.
     drawing.x_axis.delete = False
