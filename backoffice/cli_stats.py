@@ -45,13 +45,19 @@ def _interactive() -> bool:
     return sys.stderr.isatty()
 
 
-def _load_store(data_dir: Path) -> Loaded:
+def _load_store(data_dir: Path, given: bool) -> Loaded:
     from backoffice.store import StoreError, read_rows
 
     loaded = Loaded()
     if not data_dir.is_dir():
-        raise UnusableInput(f"Lagret {data_dir} finns inte. Ange rätt katalog med --data, "
-                            "eller tabellfiler med --from.")
+        if given:
+            raise UnusableInput(f"Lagret {data_dir} finns inte. Ange rätt katalog med --data, "
+                                "eller tabellfiler med --from.")
+        # The default store appears with the first submission: before that, every school is missing.
+        click.echo(f"Obs: lagret {data_dir} finns inte ännu, så inga svar har kommit in. "
+                   "Alla skolor redovisas som saknade.", err=True)
+        loaded.sources.append(f"Lagret {data_dir} (tomt: inga svar ännu)")
+        return loaded
     try:
         for form_id in FORMS:
             # Every version is read; compile keeps the latest per key itself.
@@ -141,7 +147,7 @@ def _compile(lasar, data_dir, from_files, form, omraden, register_path, credenti
     if from_files:
         loaded = _load_files(from_files, form, register, credentials)
     else:
-        loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir())
+        loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir(), given=data_dir is not None)
     stats = compile_statistics(lasar, register, load_form_facts(), areas=areas, sources=loaded.sources,
                                **loaded.rows)
     return stats, loaded
