@@ -108,6 +108,7 @@ def test_per_school_is_a_filterable_table_with_frozen_header_and_highlights(wb):
     ws = wb["Per skola"]
     table = ws.tables["PerSkola"]
     assert table.ref.startswith("A1:") and table.ref.endswith(str(len(SCHOOLS) + 1))
+    assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     assert ws.freeze_panes == "C2"
     assert ws.column_dimensions["B"].width >= 30
     ranges = [str(r.sqref) for r in ws.conditional_formatting]
