@@ -327,6 +327,10 @@ DEFINITIONS = [
                            "dokument räknas."),
     ("Andel uppfyllda krav", "Uppfyllda krav delat med kontrollerade krav (dokument × dokumentationskrav)."),
     ("Behov", "Skolornas fritextsvar, ordagrant. Texten är skriven som text och räknas aldrig som formel."),
+    ("Trend", "Samma mått läsår för läsår, så långt lagret räcker. Antalet skolor i registret är dagens "
+              "register för alla läsår."),
+    ("Område", "Området enligt den områdesfil samordnaren angav. Utan områdesfil grupperas skolorna efter "
+               "huvudmannatyp (kommunal eller enskild)."),
 ]
 
 
