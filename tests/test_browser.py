@@ -16,6 +16,9 @@ def page_urls(built_site, site_pages, site_server) -> list[str]:
     for page in site_pages:
         relative = page.relative_to(built_site).parent.as_posix()
         urls.append(site_server + ("" if relative == "." else relative + "/"))
+    # The "page not found" page is a page too.
+    if (built_site / "404.html").exists():
+        urls.append(site_server + "404.html")
     return urls
 
 
@@ -25,11 +28,11 @@ def visited(browser, page_urls):
     context = browser.new_context(locale="sv-SE")
     recorder = RequestRecorder(context)
     violations = {}
-    page = context.new_page()
     for url in page_urls:
+        page = context.new_page()
         page.goto(url, wait_until="load")
         violations[url] = run_axe(page)
-    page.close()
+        page.close()
     context.close()
     return violations, recorder
 
