@@ -193,7 +193,11 @@ def _error_summary(fields_by_name: dict, errors: list[FieldError]) -> str:
         field = fields_by_name.get(error.field)
         if field is not None and error.field not in BOUND_FIELDS:
             target = _first_input_id(field.name, _widget(field))
-            items.append(f'<li><a href="#{target}">{escape(error.message)}</a></li>')
+            title = field.title or field.name
+            # Out of context a message needs its question, unless it already names it.
+            joiner = " " if title.endswith(("?", ".", ":")) else ": "
+            lead = "" if title in error.message else escape(title) + joiner
+            items.append(f'<li><a href="#{target}">{lead}{escape(error.message)}</a></li>')
         else:
             items.append(f"<li>{escape(error.message)}</li>")
     # autofocus moves focus here without JavaScript too; role=alert makes readers announce it.
