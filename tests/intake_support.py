@@ -58,9 +58,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(site_dir: Path, data_dir: Path, threads: int = 8):
+def running_server(site_dir: Path, data_dir: Path, threads: int = 8, store=None):
     """Start the intake app under waitress on a free port of 127.0.0.1; stop it afterwards."""
-    app = create_app(site_dir, data_dir, secret=SECRET)
+    app = create_app(site_dir, data_dir, secret=SECRET, store=store)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     stop = threading.Event()
 
