@@ -141,3 +141,20 @@ def test_the_refusal_page_passes_axe(page, intake_server):
     assert response.status == 403
     assert "Länken kan inte användas" in page.locator("h1").inner_text()
     assert_clean(page, "sidan för en ogiltig länk")
+
+
+def test_the_whole_site_runs_under_the_services_csp(page, intake_server, built_site, site_pages):
+    blocked = {}
+    for built in site_pages:
+        relative = built.relative_to(built_site).parent.as_posix()
+        page.goto(f"{intake_server.base_url}/{'' if relative == '.' else relative + '/'}", wait_until="load")
+        found = page.evaluate("window.__cspViolations")
+        if found:
+            blocked[relative] = found
+    assert len(site_pages) >= 30 and not blocked, f"CSP blockerade: {blocked}"
+    # Search runs in a web worker: it must still answer under the policy.
+    page.goto(intake_server.base_url + "/", wait_until="load")
+    page.click("input.md-search__input")
+    page.keyboard.type("avvikelse")
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=15000)
+    assert page.evaluate("window.__cspViolations") == []
