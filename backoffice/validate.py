@@ -331,6 +331,8 @@ def _to_problems(task_errors, schema: frictionless.Schema, missing: set) -> list
         name = getattr(error, "field_name", None)
         if code == "blank-row" or name in missing:
             continue
+        if code == "primary-key" and 'all "None"' in (error.note or ""):
+            continue  # A blank row, or empty key cells, which are reported as missing values.
         f = schema.get_field(name) if name and schema.has_field(name) else None
         if code == "type-error" and f:
             message = messages.type_message(f)
