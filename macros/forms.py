@@ -1,10 +1,14 @@
 """Macros for the forms part of the site: each form page renders its form from the schema."""
+from pathlib import Path
+
 from backoffice import schemas
 from backoffice.webform import render_form
 
 # The intake service swaps the form between these markers for the one bound to a school's link.
 START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
 ASSETS = ("forms.css", "forms.js")
+# The offline templates are written into the built site, so a rector can download them.
+TEMPLATE_DIR = "blanketter/mallar"
 
 
 def _asset_prefix(env) -> str:
@@ -33,6 +37,26 @@ def register(env):
         return form_block(form_id, _asset_prefix(env))
 
     @env.macro
+    def blankett_mall(form_id: str) -> str:
+        """A download link (raw HTML: the file exists only in the built site) to a form's template."""
+        href = f"{_asset_prefix(env)}{TEMPLATE_DIR}/{template_name(form_id)}"
+        return f'<a href="{href}" download>{schemas.form_title(form_id)} (Excel, .xlsx)</a>'
+
+    @env.macro
     def blankett_titel(form_id: str) -> str:
         """The Swedish title of a form."""
         return schemas.form_title(form_id)
+
+
+def template_name(form_id: str) -> str:
+    """The file name of a form's downloadable template."""
+    return f"{form_id}-mall.xlsx"
+
+
+def on_post_build(env):
+    """Write each form's xlsx template into the built site (generated, never kept in docs/)."""
+    from backoffice.template import write_template
+
+    target = Path(env.conf["site_dir"]) / TEMPLATE_DIR
+    for form_id in schemas.form_ids():
+        write_template(form_id, target / template_name(form_id))

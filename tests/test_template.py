@@ -135,3 +135,14 @@ def test_import_of_a_missing_file_is_a_clear_error(tmp_path):
     assert result.exit_code == 2
     assert "finns-inte.xlsx" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "store").exists()
+
+
+def test_the_site_offers_each_template_for_download(built_site):
+    index = (built_site / "blanketter" / "index.html").read_text(encoding="utf-8")
+    for form_id, first_columns in [("arsuppfoljning", ["skolenhetskod", "lasar", "sip_initierade"]),
+                                   ("avvikelse", ["skolenhetskod", "datum", "kategori"]),
+                                   ("stickprov", ["skolenhetskod", "lasar", "dokument_nr"])]:
+        assert f'href="../blanketter/mallar/{form_id}-mall.xlsx" download' in index
+        book = openpyxl.load_workbook(built_site / "blanketter" / "mallar" / f"{form_id}-mall.xlsx")
+        assert [c.value for c in book["Svar"][1]][:3] == first_columns
+        assert "Instruktioner" in book.sheetnames
