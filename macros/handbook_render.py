@@ -93,6 +93,13 @@ class PageContext:
             path = posixpath.relpath(target, posixpath.dirname(self.src_uri) or ".")
         return f"{path}#{anchor}" if anchor else path
 
+    def note_sources(self, source_ids) -> None:
+        """Remember sources for the page's source note without an inline citation."""
+        for source_id in source_ids or []:
+            self.handbook.get("sources", source_id)
+            if source_id not in self.cited:
+                self.cited.append(source_id)
+
     def cite(self, source_ids) -> str:
         """The inline "Källa: …" note for a fact; remembers the ids for the page's source note."""
         ids = list(source_ids or [])
@@ -286,6 +293,9 @@ def roles_overview(ctx: PageContext) -> str:
         lines = [
             f"- [{role['title']}]({ctx.link(role_group_page(group), role['id'])})" for role in roles
         ]
+        # Only titles are shown here; the source note still names the documents they come from.
+        for role in roles:
+            ctx.note_sources(role.get("sources"))
         blocks.append(f"## [{heading}]({ctx.link(role_group_page(group))})\n\n" + "\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -374,11 +384,8 @@ def sources_page(ctx: PageContext) -> str:
             ("Gäller för", source.get("scope", "")),
             ("Senast granskad av oss", _date(source.get("reviewed"))),
         ]
-        table = "| Uppgift | Värde |\n|---|---|\n" + "\n".join(
-            f"| {label} | {str(value).strip()} |" for label, value in rows
-        )
-        if source["id"] not in ctx.cited:
-            ctx.cited.append(source["id"])
+        table = "\n\n".join(f"{label}\n:   {str(value).strip()}" for label, value in rows)
+        ctx.note_sources([source["id"]])
         note = f"\n\n{source['note'].strip()}" if source.get("note") else ""
         blocks.append(f"## {source['title']} {{#{source['id']}}}\n\n{table}{note}")
     return "\n\n".join(blocks)
