@@ -18,13 +18,14 @@ from functools import lru_cache
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException, NotFound
 
 from backoffice import config, schemas
 from backoffice.links import TOKEN_PARAM, LinkError, LinkSigner, load_secret
-from backoffice.store import FileStore, StoreError, key_fields
+from backoffice.store import FileStore, Receipt, StoreError, key_fields
 from backoffice.webform import BOUND_FIELDS, Binding, FieldError, FormState, render_form
 
 log = logging.getLogger("sip.intake")
@@ -212,7 +213,7 @@ def _receipt_body(form_id: str, receipt, binding: Binding, token: str) -> str:
                  else _display_value(field, value))
         rows.append(f"<dt>{escape(label)}</dt><dd>{escape(shown)}</dd>")
     keyed = bool(key_fields(form_id))
-    again = f"./?{TOKEN_PARAM}={escape(token)}"
+    again = escape("./?" + urlencode({TOKEN_PARAM: token}))
     if keyed:
         correct = (
             "<p>Vill du ändra något? Öppna samma länk igen och skicka in på nytt. Det nya svaret "
@@ -312,6 +313,8 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
                 binding = intake.school_binding(form_id, claims)
             except LinkError as error:
                 return refused(error, form_id)
+            if request.args.get("kvitto"):
+                return receipt_page(form_id, binding, token, request.args["kvitto"])
             values, notice = {}, ""
             previous = _previous_answer(intake, form_id, binding)
             if previous:
@@ -355,6 +358,21 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         except StoreError:
             log.exception("store refused an append")
             raise
+        # Post/redirect/get: reloading the receipt must not send the answer a second time.
+        query = urlencode({TOKEN_PARAM: token, "kvitto": receipt.kvitto})
+        return redirect(f"/blanketter/{form_id}/?{query}", code=303)
+
+    def receipt_page(form_id: str, binding: Binding, token: str, kvitto: str) -> Response:
+        # Only a receipt for the link's own school is shown: a link never reveals another's answer.
+        found = [row for row in intake.store.read_rows(form_id)
+                 if row["kvitto"] == kvitto and row["skolenhetskod"] == binding.skolenhetskod]
+        if not found:
+            body = ("<p>Det finns inget svar med det kvittonumret för den här skolan. Kontrollera "
+                    f'numret, eller <a href="./?{escape(urlencode({TOKEN_PARAM: token}))}">öppna '
+                    "blanketten</a>.</p>")
+            return page(intake.shell.message_page("Kvittot finns inte", body, form_id=form_id), 404)
+        row = found[0]
+        receipt = Receipt(form_id, row["kvitto"], int(row["version"]), row["mottagen"], row)
         title = "Tack! Ditt svar är mottaget"
         html = intake.shell.message_page(title, _receipt_body(form_id, receipt, binding, token),
                                          form_id=form_id)

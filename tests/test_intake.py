@@ -253,3 +253,19 @@ def test_the_form_page_without_a_link_explains_what_is_needed(intake_server):
     assert response.status_code == 200
     assert "Du behöver en personlig länk" in page_text(response.text)
     assert 'name="csrf"' not in response.text
+
+
+def test_the_receipt_survives_a_reload_without_storing_twice(intake_server, schools):
+    session = requests.Session()
+    link = intake_server.link("arsuppfoljning", schools[0])
+    response = submit(session, intake_server, "arsuppfoljning", link, ARSUPPFOLJNING)
+    assert [r.status_code for r in response.history] == [303]  # post/redirect/get
+    again = session.get(response.url, timeout=10)
+    assert receipt_number(again.text) == receipt_number(response.text)
+    assert len(stored(intake_server)) == 1
+    # Another school's link cannot show this receipt.
+    other = intake_server.signer.make_token("arsuppfoljning", schools[1], LASAR)
+    peek = session.get(intake_server.form_url("arsuppfoljning"),
+                       params={"lank": other, "kvitto": receipt_number(response.text)}, timeout=10)
+    assert peek.status_code == 404 and "Kvittot finns inte" in page_text(peek.text)
+    assert ARSUPPFOLJNING["behov"] not in peek.text
