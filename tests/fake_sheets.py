@@ -197,7 +197,8 @@ class FakeSheets:
         Handler.fake = fake
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-sheets", daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name="fake-sheets", daemon=True)
         self.thread.start()
         return self
 
