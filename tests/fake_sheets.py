@@ -19,7 +19,7 @@ talks to the fake), or `with FakeSheets() as fake:` outside pytest. What tests c
     fake.fail_next(2, status=429)     # the next 2 requests get a quota error
     fake.writes                       # every values write: kind, range, valueInputOption
     fake.sheet_requests               # every spreadsheets.batchUpdate request, as sent
-    fake.requests                     # every request: method, path, params, body, status
+    fake.requests                     # every request: method, decoded path, params, body, status
 """
 from __future__ import annotations
 
@@ -268,7 +268,7 @@ class FakeSheets:
     # Request handling (called by the HTTP handler)
     def handle(self, method: str, path: str, params: dict, body: Any) -> tuple[int, Any]:
         with self.lock:
-            record = Recorded(method, path, params, body)
+            record = Recorded(method, unquote(path), params, body)  # decoded, for readable assertions
             self.requests.append(record)
             if self._failures:
                 status = self._failures.pop(0)

@@ -232,3 +232,11 @@ def test_records_run_the_guard_and_the_register():
 def test_records_with_a_given_register():
     register = {"11112222": object()}
     assert validate_records("arsuppfoljning", [_record(skolenhetskod="11112222")], register=register) == []
+
+
+def test_open_resource_gives_frictionless_the_decided_encoding():
+    resource = sources.open_resource(fixture("arsuppfoljning-excel-ansi.csv"))
+    rows = resource.read_rows()
+    assert resource.labels[1] == " Läsår "
+    assert rows[0]["behov"] == BEHOV_ROW_2
+    assert len(rows) == 5
