@@ -80,14 +80,17 @@ def open_table(source: str | Path, *, sheet: str | None = None, credentials: str
 
 
 def open_resource(source: str | Path, *, sheet: str | None = None, credentials: str | None = None) -> frictionless.Resource:
-    """The table as a Frictionless resource (inline rows, header first), with the encoding decided here."""
+    """The table as a Frictionless resource (inline rows, header first), with the encoding decided here.
+
+    Every column is read as text: Frictionless would otherwise infer 00000001 as the integer 1.
+    """
     table = open_table(source, sheet=sheet, credentials=credentials)
 
     def data():
         yield table.labels
         yield from table.rows()
 
-    return frictionless.Resource(data=data, name="tabell")
+    return frictionless.Resource(data=data, name="tabell", detector=frictionless.Detector(field_type="string"))
 
 
 # CSV --------------------------------------------------------------------------------------------

@@ -237,6 +237,7 @@ def test_records_with_a_given_register():
 def test_open_resource_gives_frictionless_the_decided_encoding():
     resource = sources.open_resource(fixture("arsuppfoljning-excel-ansi.csv"))
     rows = resource.read_rows()
-    assert resource.labels[1] == " Läsår "
+    assert resource.labels[1] == "Läsår"
     assert rows[0]["behov"] == BEHOV_ROW_2
+    assert rows[0]["Skolenhetskod"] == "40526633"  # text, not an inferred integer
     assert len(rows) == 5
