@@ -31,6 +31,9 @@ def register(env):
     edition = load_edition(env.conf["extra"]["edition"], data_dir)
     if edition.get("site_name"):
         env.conf["site_name"] = edition["site_name"]
+    if edition.get("name") and not env.conf.get("copyright"):
+        # The footer names who stands behind this edition.
+        env.conf["copyright"] = f"Utgåva för {edition['name']}"
     env.variables["edition"] = edition
 
     @env.macro

@@ -354,6 +354,7 @@ def skane_site(tmp_path_factory):
 def test_default_edition_names_its_organisation_systems_and_mailboxes(built_site):
     html = html_of(built_site, "")
     assert "<title>SIP-handboken – grundskoleförvaltningen</title>" in html
+    assert "Utgåva för Göteborgs Stad, grundskoleförvaltningen" in html.split("<footer", 1)[1]
     text = article_text(html)
     assert_mentions(text, r"Göteborgs Stad, grundskoleförvaltningen", r"PMO", r"Stratsys", r"MedControl",
                     r"SAMSA", r"sip-samordnare@example\.se", where="GSF-utgåvans startsida")
@@ -363,6 +364,7 @@ def test_default_edition_names_its_organisation_systems_and_mailboxes(built_site
 def test_skane_edition_names_its_own_organisation_and_mailboxes(skane_site):
     html = html_of(skane_site, "")
     assert "<title>SIP-handboken – elevhälsan i sydvästra Skåne</title>" in html
+    assert "Utgåva för Elevhälsan i Svedala, Trelleborg och Vellinge" in html.split("<footer", 1)[1]
     text = article_text(html)
     assert_mentions(text, r"Elevhälsan i Svedala, Trelleborg och Vellinge", r"sip-samordnare-sydvast@example\.se",
                     r"mötescirkeln", where="Skåne-utgåvans startsida")
