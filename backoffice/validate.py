@@ -78,7 +78,7 @@ def validate_records(form_id: str, records: list[dict[str, str]], *, register: d
     """
     schema = schemas.load_schema(form_id)
     names = schema.field_names
-    rows = [[("" if record.get(name) is None else record.get(name)) for name in names] for record in records]
+    rows = [_record_cells(record, names) for record in records]
     table = sources.SourceTable(name="formulär", kind="records", labels=list(names), open_rows=lambda: iter(rows))
     register = load_register() if register is None else register
     return _validate(table, form_id, schema, register, keep_rows=False, progress=False, today=today,
@@ -92,6 +92,26 @@ def get_column_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def normalise_records(form_id: str, records: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Records as validation sees and stores them: trimmed, ja/nej lowercase, choices and lists as in the schema.
+
+    The same normalisation `valid_rows` gets from a table, for the web form's accepted posts.
+    """
+    schema = schemas.load_schema(form_id)
+    names = schema.field_names
+    converters = [_converter(f, True) for f in schema.fields]
+    return [dict(zip(names, (_as_text(convert(cell)) for convert, cell in zip(converters, _record_cells(record, names)))))
+            for record in records]
+
+
+def _record_cells(record: dict[str, Any], names: list[str]) -> list[str]:
+    cells = []
+    for name in names:
+        value = record.get(name)
+        cells.append(value if isinstance(value, str) else sources.cell_text(value))
+    return cells
 
 
 # Header ------------------------------------------------------------------------------------------

@@ -241,3 +241,14 @@ def test_open_resource_gives_frictionless_the_decided_encoding():
     assert rows[0]["behov"] == BEHOV_ROW_2
     assert rows[0]["Skolenhetskod"] == "40526633"  # text, not an inferred integer
     assert len(rows) == 5
+
+
+def test_normalise_records_matches_what_tables_store():
+    from backoffice.validate import normalise_records
+
+    table = validate_table(fixture("avvikelse-excel-ansi.csv"), "avvikelse", today=dt.date(2026, 1, 1)).valid_rows
+    posted = {"skolenhetskod": " 66906957 ", "datum": "2025-04-02", "kategori": "kallelsen besvarades inte",
+              "berorda_verksamheter": "bup;Elevhälsa", "lost_i_chefslinjen": "PÅGÅR", "handelseanalys": "Nej",
+              "rapporterad_medcontrol": "nej", "beskrivning": "Ingen återkoppling på kallelsen efter tre veckor."}
+    assert normalise_records("avvikelse", [posted]) == [table[1]]
+    assert normalise_records("arsuppfoljning", [{"sip_initierade": 3, "avvikelse_utredd": None}])[0]["sip_initierade"] == "3"
