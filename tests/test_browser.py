@@ -58,7 +58,7 @@ def test_swedish_search_for_samtycke_finds_the_consent_checklist(browser_context
     page.click(SEARCH_INPUT)
     page.keyboard.type("samtycke")
     result = page.locator(f'.md-search-result__item a[href*="{CONSENT_CHECKLIST}"]').first
-    result.wait_for(state="visible", timeout=15000)
+    result.wait_for(state="visible", timeout=30000)
     assert "Samtycke" in result.inner_text()
     assert not recorder.foreign()
 
