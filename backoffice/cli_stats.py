@@ -169,7 +169,7 @@ def _summary(stats, loaded) -> str:
 
 def _publish(stats, key, credentials):
     from backoffice import statsheets
-    from backoffice.publish import publish_sheets
+    from backoffice.publish import count_cells, publish_sheets
 
     from backoffice.gsheets import GSheetError, open_client
 
@@ -181,7 +181,7 @@ def _publish(stats, key, credentials):
     import gspread
 
     try:
-        with click.progressbar(length=len(sheets), label="Publicerar", file=sys.stderr,
+        with click.progressbar(length=count_cells(sheets), label="Publicerar", file=sys.stderr,
                                hidden=not _interactive()) as bar:
             return publish_sheets(sheets, key, client, progress=bar.update)
     except gspread.exceptions.SpreadsheetNotFound:

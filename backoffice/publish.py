@@ -2,8 +2,9 @@
 
 The values come from `statsheets.sheet_grid`, the same grid `workbook.py` writes, and go out as RAW
 values (text from submissions can never become a formula) in a few batched calls: one to add or
-resize the worksheets, one to clear them, and value updates in chunks. Quota errors (429) are
-retried with backoff by the client from `backoffice.gsheets`.
+resize the worksheets, one to clear them, value updates in chunks, and one for formatting (bold
+headers, number formats, widths). Quota errors (429) are retried with backoff by the client from
+`backoffice.gsheets`. Charts, tables and conditional formatting are the workbook's alone.
 """
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def sheet_values(sheet: statsheets.Sheet) -> list[list[Any]]:
     """The sheet's cells as the Sheets API takes them: empty cells as "", numbers as numbers."""
     grid, _ = statsheets.sheet_grid(sheet)
     return [["" if v is None else v for v in row] for row in grid]
+
+
+def count_cells(sheets: list[statsheets.Sheet]) -> int:
+    """How many cells publishing writes (the length of a progress bar)."""
+    return sum(len(row) for sheet in sheets for row in sheet_values(sheet))
 
 
 def _a1_sheet(title: str) -> str:
@@ -57,6 +63,7 @@ def publish_sheets(sheets: list[statsheets.Sheet], key: str, client=None,
                    progress: Callable[[int], None] | None = None) -> str:
     """Write every sheet to the Google Sheet `key`, one worksheet each; returns its URL.
 
+    `progress` is called with the number of cells each values call wrote.
     Worksheets with the same names are resized and overwritten; other worksheets are left alone.
     """
     if client is None:
@@ -77,7 +84,12 @@ def publish_sheets(sheets: list[statsheets.Sheet], key: str, client=None,
             }})
         else:
             requests.append({"addSheet": {"properties": {"title": sheet.name, "gridProperties": props}}})
-    spreadsheet.batch_update({"requests": requests})
+    reply = spreadsheet.batch_update({"requests": requests})
+    sheet_ids = {name: ws.id for name, ws in existing.items()}
+    for answer in reply.get("replies", []):
+        added = (answer or {}).get("addSheet")
+        if added:
+            sheet_ids[added["properties"]["title"]] = added["properties"]["sheetId"]
 
     stale = [_a1_sheet(s.name) for s in sheets if s.name in existing]
     if stale:
@@ -93,5 +105,49 @@ def publish_sheets(sheets: list[statsheets.Sheet], key: str, client=None,
     for batch in _chunks(data, CELLS_PER_CALL):
         spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": batch})
         if progress:
-            progress(len(batch))
+            progress(sum(len(row) for item in batch for row in item["values"]))
+    formats = [r for sheet in sheets for r in _format_requests(sheet, sheet_ids[sheet.name])]
+    if formats:
+        spreadsheet.batch_update({"requests": formats})
     return spreadsheet.url
+
+
+NUMBER_FORMATS = {
+    statsheets.INT: {"type": "NUMBER", "pattern": "#,##0"},
+    statsheets.DECIMAL: {"type": "NUMBER", "pattern": "0.0"},
+    statsheets.PERCENT: {"type": "PERCENT", "pattern": "0.0%"},
+}
+
+
+def _format_requests(sheet: statsheets.Sheet, sheet_id: int) -> list[dict]:
+    """Formatting like the workbook's: bold headings and headers, number formats, column widths."""
+    _, placements = statsheets.sheet_grid(sheet)
+    requests = []
+
+    def cells(row1, row2, col1, col2):  # 1-based inclusive → the API's 0-based half-open range
+        return {"sheetId": sheet_id, "startRowIndex": row1 - 1, "endRowIndex": row2,
+                "startColumnIndex": col1 - 1, "endColumnIndex": col2}
+
+    bold = {"userEnteredFormat": {"textFormat": {"bold": True}}}
+    if sheet.heading:
+        requests.append({"repeatCell": {"range": cells(1, len(sheet.heading), 1, 1), "cell": bold,
+                                        "fields": "userEnteredFormat.textFormat.bold"}})
+    widths: dict[int, int] = {}
+    for table in sheet.tables:
+        place = placements[table.name]
+        first_title_row = place.header_row - (1 if table.title else 0)
+        requests.append({"repeatCell": {"range": cells(first_title_row, place.header_row, 1, place.columns),
+                                        "cell": bold, "fields": "userEnteredFormat.textFormat.bold"}})
+        for index, column in enumerate(table.columns, start=1):
+            widths[index] = max(widths.get(index, 0), column.width)
+            pattern = NUMBER_FORMATS.get(column.kind)
+            if pattern and place.last_row >= place.first_row:
+                requests.append({"repeatCell": {
+                    "range": cells(place.first_row, place.last_row, index, index),
+                    "cell": {"userEnteredFormat": {"numberFormat": pattern}},
+                    "fields": "userEnteredFormat.numberFormat"}})
+    for index, width in widths.items():
+        requests.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": index - 1, "endIndex": index},
+            "properties": {"pixelSize": width * 7}, "fields": "pixelSize"}})
+    return requests

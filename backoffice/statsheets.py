@@ -82,11 +82,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def cell_value(value: Any) -> Any:
-    """A value as it goes into a cell: text without control characters, numbers as they are."""
+    """A value as it goes into a cell: text without control characters, numbers as numbers."""
     if isinstance(value, str):
         return _CONTROL.sub("", value)
     if isinstance(value, bool):
         return "ja" if value else "nej"
+    if isinstance(value, float):
+        # xlsx stores at most 16-17 significant digits and rounds the last one differently from
+        # JSON: ten decimals keep every figure exact enough and identical in both exports.
+        return round(value, 10)
     return value
 
 
