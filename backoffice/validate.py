@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -62,7 +63,7 @@ def validate_table(source: str | Path, form_id: str, *, sheet: str | None = None
     Raises schemas.UnknownFormError, sources.SourceError or register.RegisterError when the input
     cannot be used. `keep_rows=False` streams without collecting valid_rows (memory stays flat).
     """
-    schema = schemas.load_schema(form_id)
+    schema = _form_schema(form_id)
     table = sources.open_table(source, sheet=sheet, credentials=credentials)
     register = load_register() if register is None else register
     return _validate(table, form_id, schema, register, keep_rows=keep_rows, progress=progress,
@@ -76,7 +77,7 @@ def validate_records(form_id: str, records: list[dict[str, str]], *, register: d
     A field missing from a record counts as empty (an unticked checkbox group posts nothing);
     keys that are not fields of the form are ignored.
     """
-    schema = schemas.load_schema(form_id)
+    schema = _form_schema(form_id)
     names = schema.field_names
     rows = [_record_cells(record, names) for record in records]
     table = sources.SourceTable(name="formulär", kind="records", labels=list(names), open_rows=lambda: iter(rows))
@@ -249,6 +250,18 @@ def _memo_field_class(cls: type) -> type:
     return _MEMO_CLASSES[cls]
 
 
+@lru_cache(maxsize=None)
+def _form_schema(form_id: str) -> frictionless.Schema:
+    # Building a Schema runs Frictionless' metadata validation; a web-form post should not pay for it.
+    # The cached object is only read.
+    return schemas.load_schema(form_id)
+
+
+@lru_cache(maxsize=None)
+def _cached_validation_schema(form_id: str) -> frictionless.Schema:
+    return _validation_schema(_form_schema(form_id), schemas.free_text_fields(form_id))
+
+
 def _validation_schema(schema: frictionless.Schema, free_text: list[str]) -> frictionless.Schema:
     """A copy of the schema whose fields (except free text, where values rarely repeat) read through a memo."""
     copy = frictionless.Schema.from_descriptor(schema.to_descriptor())
@@ -315,8 +328,7 @@ def _validate(table: sources.SourceTable, form_id: str, schema: frictionless.Sch
                 kept.append((row_number, values))
             yield values
 
-    resource = frictionless.Resource(data=data, schema=_validation_schema(schema, schemas.free_text_fields(form_id)),
-                                     name="tabell")
+    resource = frictionless.Resource(data=data, schema=_cached_validation_schema(form_id), name="tabell")
     checklist = frictionless.Checklist(checks=checks_module.build_checks(
         schema, form_id, frozenset(register), today=today))
     try:
