@@ -352,7 +352,10 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         errors = _problems(form_id, record, intake.register)
         if errors:
             return page(bound_form(form_id, binding, token, record, errors), 422)
-        record = normalise(form_id, record)
+        from backoffice.validate import normalise_records
+
+        # Stored as batch validation would store it: ja/nej lowercase, list values as the schema writes them.
+        (record,) = normalise_records(form_id, [record])
         try:
             (receipt,) = intake.store.append(form_id, [record], kanal="webb")
         except StoreError:
@@ -431,17 +434,6 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         return response
 
     return app
-
-
-def normalise(form_id: str, record: dict) -> dict:
-    """Yes/no style answers in lowercase, as the store and statistics expect them."""
-    out = dict(record)
-    for field in _fields(form_id):
-        enum = field.constraints.get("enum") or []
-        value = out.get(field.name)
-        if value and enum and all(v == v.lower() for v in enum):
-            out[field.name] = value.lower()
-    return out
 
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
