@@ -230,9 +230,9 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
     """Sammanställ ett läsårs uppföljning till en arbetsbok (och ev. Google-kalkylark och JSON).
 
     Läser lagret (senaste versionen per skola och läsår) eller tabellfiler med --from. Varje fil
-    kontrolleras först; ogiltiga rader skrivs ut och lämnas utanför. Slutstatus 0 när allt
-    räknades, 1 när ogiltiga rader lämnades utanför (arbetsboken skrivs ändå), 2 när indata inte
-    går att använda.
+    kontrolleras först; ogiltiga rader skrivs ut och lämnas utanför. Finns samma skola och läsår i
+    flera filer räknas raden i den fil som anges sist. Slutstatus 0 när allt räknades, 1 när
+    ogiltiga rader lämnades utanför (arbetsboken skrivs ändå), 2 när indata inte går att använda.
 
     Exempel:
 

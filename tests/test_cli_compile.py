@@ -47,6 +47,7 @@ def test_compile_from_the_store_counts_the_latest_version_only(tmp_path, registe
     assert rows["10000002"]["SIP-processer initierade"] == 4
     assert rows["10000005"]["Status"] == "Saknas" and rows["10000001"]["Status"] == "Inskickad"
     assert "2 av 6 skolor har skickat in, 13 SIP-processer initierade" in result.stdout
+    assert "Skriver arbetsboken" not in result.output  # no progress bar when not on a terminal
     figures = {r["Mått"]: r["Antal"] for r in table_rows(load_workbook(out)["Översikt"], "Nyckeltal")}
     assert figures["SIP-processer initierade"] == 13
 
