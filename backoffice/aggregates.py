@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from backoffice.compile import GroupStats, SchoolStats, Statistics, per_hundred, share
+from backoffice.compile import GroupStats, SchoolStats, Statistics, share
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."
@@ -52,35 +52,37 @@ def _ratio(value: float | None, *published: Value) -> Value:
     return None if value is None else round(value, 4)
 
 
-def _group(g: GroupStats | SchoolStats, threshold: int) -> dict[str, Any]:
-    if isinstance(g, SchoolStats):
-        sip = suppress(g.sip_initierade or 0, threshold) if g.inskickad else None
-        rate = per_hundred(g.sip_initierade, g.elever)
-        head = {"skolenhetskod": g.skolenhetskod, "namn": g.skolnamn, "status": g.status}
-        schools = {}
-        kunnig = g.sip_kunnig_utsedd
-        deltagit = suppress(g.sip_deltagit or 0, threshold) if g.inskickad else None
-    else:
-        sip = suppress(g.sip_initierade, threshold)
-        rate = g.sip_per_100
-        head = {"namn": g.namn}
-        schools = {"skolor": g.skolor, "inskickade": g.inskickade,
-                   "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd}
-        kunnig = None
-        deltagit = suppress(g.sip_deltagit, threshold)
-    documents = suppress(g.stickprov_dokument, threshold)
-    out = dict(head, **schools)
-    out.update({
+def _figures(sip: Value, rate: float | None, deltagit: Value, item: GroupStats | SchoolStats,
+             threshold: int) -> dict[str, Any]:
+    """The child-related figures shared by groups and schools, suppressed."""
+    documents = suppress(item.stickprov_dokument, threshold)
+    return {
         "sip_initierade": sip,
         "sip_deltagit": deltagit,
         "sip_per_100_elever": _ratio(rate, sip),
-        "avvikelser": suppress(g.avvikelser, threshold),
+        "avvikelser": suppress(item.avvikelser, threshold),
         "stickprov_dokument": documents,
-        "stickprov_andel_uppfyllda": _ratio(g.stickprov_andel, documents),
-    })
-    if kunnig is not None:
-        out["sip_kunnig_utsedd"] = kunnig
-    return out
+        "stickprov_andel_uppfyllda": _ratio(item.stickprov_andel, documents),
+    }
+
+
+def _group(g: GroupStats, threshold: int) -> dict[str, Any]:
+    """A group of schools (or the whole administration): school counts as they are, the rest suppressed."""
+    entry = {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
+             "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd}
+    sip = suppress(g.sip_initierade, threshold)
+    entry.update(_figures(sip, g.sip_per_100, suppress(g.sip_deltagit, threshold), g, threshold))
+    return entry
+
+
+def _school(s: SchoolStats, threshold: int) -> dict[str, Any]:
+    """One school (only when per-school figures are to be published); None where it has not answered."""
+    entry = {"skolenhetskod": s.skolenhetskod, "namn": s.skolnamn, "status": s.status,
+             "sip_kunnig_utsedd": s.sip_kunnig_utsedd}
+    sip = suppress(s.sip_initierade or 0, threshold) if s.inskickad else None
+    deltagit = suppress(s.sip_deltagit or 0, threshold) if s.inskickad else None
+    entry.update(_figures(sip, s.sip_per_100, deltagit, s, threshold))
+    return entry
 
 
 def _counts(items, threshold: int, breakdown: bool) -> list[dict[str, Any]]:
@@ -144,7 +146,7 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         } for t in stats.trend],
     }
     if per_school:
-        data["skolor"] = [_group(s, threshold) for s in stats.schools]
+        data["skolor"] = [_school(s, threshold) for s in stats.schools]
     return data
 
 
