@@ -131,7 +131,7 @@ def swedish_key(text: str) -> str:
     return (text or "").casefold().translate(_SV_ORDER)
 
 
-def latest_versions(rows: Iterable[Mapping[str, str]], key: Iterable[str]) -> list[dict[str, str]]:
+def latest_versions(rows: Iterable[Mapping[str, str]], key: Iterable[str]) -> list[Mapping[str, str]]:
     """Keep the latest row per key: highest version, then latest received time, then last given.
 
     Rows from table files carry no version; among them the one given last wins.
@@ -142,7 +142,7 @@ def latest_versions(rows: Iterable[Mapping[str, str]], key: Iterable[str]) -> li
         k = tuple(str(row.get(name, "")).strip() for name in key)
         rank = (_int(row.get(VERSION_COLUMN)) or 0, str(row.get(RECEIVED_COLUMN) or ""), index)
         if k not in best or rank > best[k][0]:
-            best[k] = (rank, dict(row))
+            best[k] = (rank, row)
     return [row for _, row in sorted(best.values(), key=lambda item: item[0][2])]
 
 
