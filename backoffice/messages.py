@@ -65,8 +65,8 @@ def duplicate_key_message(schema: frictionless.Schema, note: str) -> str:
     """A row with the same primary key as an earlier row."""
     match = _POSITION.search(note or "")
     where = f"rad {match.group(1)}" if match else "en tidigare rad"
-    key = [schema.get_field(name).title or name for name in schema.primary_key]
-    what = " och ".join(k.lower() for k in key)
+    key = [(schema.get_field(name).title or name).lower() for name in schema.primary_key]
+    what = key[0] if len(key) == 1 else ", ".join(key[:-1]) + " och " + key[-1]
     return (f"Samma {what} finns redan på {where}. Varje kombination får bara finnas en gång i "
             "filen: ta bort dubbletten eller rätta värdena.")
 
