@@ -150,6 +150,7 @@ def _compile(lasar, data_dir, from_files, form, omraden, register_path, credenti
         loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir(), given=data_dir is not None)
     stats = compile_statistics(lasar, register, load_form_facts(), areas=areas, sources=loaded.sources,
                                **loaded.rows)
+    loaded.rows = {}  # the figures are compiled: let the rows go before the workbook is built
     return stats, loaded
 
 
