@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from backoffice.cli import main
 from backoffice.store import FileStore
+from fake_sheets import fake_sheets  # noqa: F401 - the fixture
 from stats_support import LASAR, table_rows, write_register_csv
 
 ANNUAL_HEADER = ["skolenhetskod", "lasar", "sip_initierade", "sip_deltagit", "behov", "avvikelse_utredd",
@@ -143,3 +144,15 @@ def test_a_file_matching_no_form_is_refused(tmp_path, register_csv):
                  "--out", str(tmp_path / "ut.xlsx"))
     assert result.exit_code == 2
     assert "passar ingen av blanketterna" in result.output
+
+
+def test_compile_from_a_google_sheet(fake_sheets, tmp_path, register_csv):  # noqa: F811
+    rows = [ANNUAL_HEADER] + [[annual("10000004", 12)[h] for h in ANNUAL_HEADER],
+                              [annual("10000002", 3, "=1+1")[h] for h in ANNUAL_HEADER]]
+    key = fake_sheets.create_spreadsheet("Svar", {"Årsuppföljning": rows})
+    out = tmp_path / "sip.xlsx"
+    result = run("compile", "--lasar", LASAR, "--from", f"gsheet:{key}/Årsuppföljning",
+                 "--register", str(register_csv), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = per_school(out)
+    assert rows["10000004"]["SIP-processer initierade"] == 12 and rows["10000002"]["Status"] == "Inskickad"
