@@ -215,7 +215,7 @@ def input_options(command):
     return command
 
 
-@click.command("compile")
+@click.command("compile", short_help="Sammanställ ett läsår till en arbetsbok (xlsx) m.m.")
 @input_options
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FIL.xlsx",
               help="Arbetsboken som skrivs.")
@@ -270,7 +270,7 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
         raise RowsLeftOut(f"{loaded.left_out} ogiltiga rader räknades inte.")
 
 
-@click.command("publish")
+@click.command("publish", short_help="Sammanställ ett läsår till ett Google-kalkylark.")
 @input_options
 @click.option("--gsheet", required=True, metavar="NYCKEL", help="Google-kalkylarkets nyckel (ur dess adress).")
 def publish_command(lasar, data_dir, from_files, form, omraden, register_path, credentials, gsheet):
