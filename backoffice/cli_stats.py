@@ -41,8 +41,19 @@ class Loaded:
     left_out: int = 0
 
 
+# Below this many cells writing takes a blink: no progress bar.
+LARGE_CELLS = 20_000
+
+
 def _interactive() -> bool:
     return sys.stderr.isatty()
+
+
+def _show_progress(sheets) -> bool:
+    """A progress bar only on a terminal and only for a large workbook or sheet."""
+    from backoffice.publish import count_cells
+
+    return _interactive() and count_cells(sheets) >= LARGE_CELLS
 
 
 def _load_store(data_dir: Path, given: bool) -> Loaded:
@@ -183,7 +194,7 @@ def _publish(stats, key, credentials):
 
     try:
         with click.progressbar(length=count_cells(sheets), label="Publicerar", file=sys.stderr,
-                               hidden=not _interactive()) as bar:
+                               hidden=not _show_progress(sheets)) as bar:
             return publish_sheets(sheets, key, client, progress=bar.update)
     except gspread.exceptions.SpreadsheetNotFound:
         raise UnusableInput(f"Kalkylarket {key} finns inte, eller så har tjänstekontot inte fått "
@@ -251,7 +262,7 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
     sheets = statsheets.build_sheets(stats)
     try:
         with click.progressbar(length=len(sheets), label="Skriver arbetsboken", file=sys.stderr,
-                               hidden=not _interactive()) as bar:
+                               hidden=not _show_progress(sheets)) as bar:
             write_workbook(stats, out, sheets=sheets, progress=bar.update)
     except OSError as error:
         raise UnusableInput(f"Arbetsboken {out} kunde inte skrivas ({error.strerror}).") from None
