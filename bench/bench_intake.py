@@ -45,7 +45,7 @@ def wait_until_up(base: str, process, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the server stopped: {process.stderr.read()}")
+            raise SystemExit("the server stopped; see its log")
         try:
             requests.get(base + "/", timeout=1)
             return
@@ -60,7 +60,11 @@ def client(base, link, count, latencies, failures):
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
     for _ in range(count):
         started = time.perf_counter()
-        response = session.post(f"{base}/blanketter/arsuppfoljning/", data={**hidden, **ANSWER}, timeout=60)
+        try:
+            response = session.post(f"{base}/blanketter/arsuppfoljning/", data={**hidden, **ANSWER}, timeout=60)
+        except requests.RequestException as error:
+            failures.append(type(error).__name__)
+            continue
         elapsed = time.perf_counter() - started
         if response.status_code == 200 and 'class="sip-kvitto"' in response.text:
             latencies.append(elapsed)
@@ -85,10 +89,13 @@ def main():
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = dict(os.environ, SIP_SECRET_KEY=SECRET)
+        # The server's log goes to a file: an unread pipe fills up (waitress logs queue depth) and
+        # would stall the server.
+        log = open(Path(tmp) / "server.log", "w+", encoding="utf-8")
         server = subprocess.Popen(
             [str(Path(sys.executable).with_name("sip-backoffice")), "serve", "--host", "127.0.0.1",
              "--port", str(port), "--data", str(data_dir), "--site", args.site, "--threads", str(args.threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
             wait_until_up(base, server)
             signer = LinkSigner(SECRET)
@@ -108,6 +115,7 @@ def main():
         finally:
             server.terminate()
             server.wait(timeout=10)
+            log.close()
         stored = len(read_rows(data_dir, "arsuppfoljning"))
 
     latencies.sort()
