@@ -53,30 +53,29 @@ def _e(text: Any) -> str:
 # ---------------------------------------------------------------- building blocks
 
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any]], *, percent: bool = False) -> str:
-    """A horizontal bar chart as an accessible SVG (a titled image; the table after it has the data)."""
-    label_width, bar_width, row_height, top = 300, 250, 26, 8
+    """A horizontal bar chart as an accessible SVG (a titled image; the table after it has the data).
+
+    Each label stands above its bar, so the chart stays narrow and its text readable on a phone.
+    """
+    width, bar_width, row_height, top = 440, 340, 40, 4
     numbers = [v for _, v in items if isinstance(v, (int, float)) and not isinstance(v, bool)]
     scale_max = 1.0 if percent else max(numbers + [1])
     height = top * 2 + row_height * len(items)
-    width = label_width + bar_width + 80
     parts = [
         f'<svg role="img" aria-labelledby="{chart_id}-titel" viewBox="0 0 {width} {height}" '
-        # Fixed size in pixels; the theme's max-width: 100% shrinks it on a narrow screen.
+        # Fixed size in pixels; the page's stylesheet lets it shrink on a narrow screen.
         f'width="{width}" height="{height}" focusable="false">',
         f'<title id="{chart_id}-titel">{_e(title)}: stapeldiagram. Siffrorna finns i tabellen under diagrammet.</title>',
     ]
     for index, (label, value) in enumerate(items):
         y = top + index * row_height
-        parts.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="13" '
-                     f'fill="{TEXT_COLOUR}">{_e(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 14}" font-size="14" fill="{TEXT_COLOUR}">{_e(label)}</text>')
         shown = fmt_share(value) if percent else fmt_number(value)
         length = 0.0
         if isinstance(value, (int, float)) and value:
             length = max(2.0, bar_width * value / scale_max)
-            parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
-                         f'fill="{BAR_COLOUR}"/>')
-        parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="13" '
-                     f'fill="{TEXT_COLOUR}">{_e(shown)}</text>')
+            parts.append(f'<rect x="0" y="{y + 19}" width="{length:.1f}" height="14" fill="{BAR_COLOUR}"/>')
+        parts.append(f'<text x="{length + 6:.1f}" y="{y + 31}" font-size="13" fill="{TEXT_COLOUR}">{_e(shown)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
