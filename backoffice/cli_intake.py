@@ -123,7 +123,11 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, gsheet_key, cred
         for label, url in demo_links(signer, register, base, current_lasar()):
             click.echo(f"  {label}\n    {url}")
         click.echo("")
-    run(app, host=host, port=port, threads=threads)
+    try:
+        run(app, host=host, port=port, threads=threads)
+    except OSError as error:
+        raise CliError(f"Servern kunde inte starta på {host}:{port} ({error.strerror or error}). "
+                       "Används porten redan? Välj en annan med --port.") from None
 
 
 @click.command()

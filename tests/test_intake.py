@@ -269,3 +269,16 @@ def test_the_receipt_survives_a_reload_without_storing_twice(intake_server, scho
                        params={"lank": other, "kvitto": receipt_number(response.text)}, timeout=10)
     assert peek.status_code == 404 and "Kvittot finns inte" in page_text(peek.text)
     assert ARSUPPFOLJNING["behov"] not in peek.text
+
+
+def test_serve_explains_a_missing_site_and_a_busy_port(tmp_path, built_site, intake_server):
+    from click.testing import CliRunner
+
+    from backoffice.cli import main
+
+    missing = CliRunner().invoke(main, ["serve", "--site", str(tmp_path / "ingen-site"), "--data", str(tmp_path / "s")])
+    assert missing.exit_code == 2 and "inte byggd" in missing.output and "Traceback" not in missing.output
+    port = intake_server.base_url.rsplit(":", 1)[1]
+    busy = CliRunner().invoke(main, ["serve", "--site", str(built_site), "--data", str(tmp_path / "s"),
+                                     "--port", port])
+    assert busy.exit_code == 2 and "Används porten redan" in busy.output
