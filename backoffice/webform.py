@@ -232,17 +232,13 @@ def render_form(form_id: str, state: FormState | None = None) -> str:
     fields_by_name = {f.name: f for f in schema.fields}
     names = list(fields_by_name)
     info = schemas.form_info(form_id)
-    groups: list[tuple[str, list]] = []
+    # One fieldset per group, in the order groups first appear (a group is never split in two).
+    groups: dict[str, list] = {}
     for field in schema.fields:
-        if field.name in BOUND_FIELDS:
-            continue
-        group = schemas.ui_hints(field).get("group") or ""
-        if groups and groups[-1][0] == group:
-            groups[-1][1].append(field)
-        else:
-            groups.append((group, [field]))
+        if field.name not in BOUND_FIELDS:
+            groups.setdefault(schemas.ui_hints(field).get("group") or "", []).append(field)
     body = []
-    for legend, fields in groups:
+    for legend, fields in groups.items():
         inner = "".join(_field_html(f, state, form_id) for f in fields)
         if legend:
             body.append(f'<fieldset class="sip-group"><legend>{escape(legend)}</legend>{inner}</fieldset>')
