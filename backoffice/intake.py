@@ -399,8 +399,9 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
                                               'Gå till <a href="/">startsidan</a>.</p>'),
         413: ("För mycket text", "<p>Det du skickade var större än blanketten tillåter. Inget har "
                                  "sparats. Korta ner de långa svaren och skicka igen.</p>"),
-        500: ("Något gick fel", "<p>Ett fel uppstod hos oss och ditt svar har inte sparats. Försök "
-                                "igen om en stund. Kvarstår felet, kontakta SIP-samordnaren.</p>"),
+        500: ("Något gick fel", "<p>Ett fel uppstod hos oss. Om du skickade in ett svar har det inte "
+                                "sparats. Försök igen om en stund. Kvarstår felet, kontakta "
+                                "SIP-samordnaren.</p>"),
     }
 
     def error_page(status: int) -> Response:

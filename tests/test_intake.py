@@ -282,3 +282,22 @@ def test_serve_explains_a_missing_site_and_a_busy_port(tmp_path, built_site, int
     busy = CliRunner().invoke(main, ["serve", "--site", str(built_site), "--data", str(tmp_path / "s"),
                                      "--port", port])
     assert busy.exit_code == 2 and "Används porten redan" in busy.output
+
+
+def test_a_broken_store_gives_a_swedish_error_page_and_is_left_alone(intake_server, schools, caplog):
+    session = requests.Session()
+    link = intake_server.link("arsuppfoljning", schools[0])
+    assert submit(session, intake_server, "arsuppfoljning", link, ARSUPPFOLJNING).status_code == 200
+    fields = open_form(session, link)
+    path = intake_server.data_dir / "arsuppfoljning.csv"
+    with open(path, "ab") as handle:
+        handle.write(b"40526633,2025/26,1")  # a torn row left by some other program
+    before = path.read_bytes()
+    opened = session.get(link, timeout=10)
+    posted = session.post(intake_server.form_url("arsuppfoljning"), data={**fields, **ARSUPPFOLJNING}, timeout=10)
+    for response in (opened, posted):
+        assert response.status_code == 500
+        assert "har det inte sparats" in page_text(response.text) and "Traceback" not in response.text
+    assert path.read_bytes() == before
+    assert any("ofullständig" in record.getMessage() or "ofullständig" in str(record.exc_info)
+               for record in caplog.records)  # the operator's log says what is wrong
