@@ -160,6 +160,10 @@ def _fields(form_id: str) -> tuple:
     return tuple(schemas.load_schema(form_id).fields)
 
 
+class FieldTooLong(Exception):
+    """A posted value far beyond any field's limit."""
+
+
 def record_from_post(form_id: str, post, binding: Binding) -> dict:
     """The row a post describes: typed answers plus the school (and year) from the link."""
     record = {}
@@ -186,10 +190,6 @@ def record_from_post(form_id: str, post, binding: Binding) -> dict:
     return record
 
 
-class FieldTooLong(Exception):
-    """A posted value far beyond any field's limit."""
-
-
 def _problems(form_id: str, record: dict, register: dict) -> list[FieldError]:
     from backoffice.validate import validate_records
 
@@ -197,20 +197,13 @@ def _problems(form_id: str, record: dict, register: dict) -> list[FieldError]:
     return [FieldError(p.field, p.message) for p in problems]
 
 
-def _display_value(field, value: str) -> str:
-    if value == "":
-        return "(inget svar)"
-    return value
-
-
 def _receipt_body(form_id: str, receipt, binding: Binding, token: str) -> str:
-    fields = [f for f in _fields(form_id)]
     rows = []
-    for field in fields:
+    for field in _fields(form_id):
         value = receipt.row.get(field.name, "")
         label = "Skola" if field.name == "skolenhetskod" else (field.title or field.name)
         shown = (f"{binding.skolnamn} ({value})" if field.name == "skolenhetskod"
-                 else _display_value(field, value))
+                 else value or "(inget svar)")
         rows.append(f"<dt>{escape(label)}</dt><dd>{escape(shown)}</dd>")
     keyed = bool(key_fields(form_id))
     again = escape("./?" + urlencode({TOKEN_PARAM: token}))
