@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from backoffice.store import read_rows
 from browser_support import format_violations, run_axe
@@ -59,6 +60,8 @@ def test_annual_form_with_the_keyboard_only(page, intake_server, schools):
     page.keyboard.press("Tab")
     assert active_id(page) == "f-behov"
     page.keyboard.type("Tid för samordning.")
+    # The live counter follows the typing (after a short pause, so readers are not flooded).
+    expect(page.locator("#f-behov-counter")).to_contain_text("1981 tecken kvar")
     page.keyboard.press("Tab")
     assert active_id(page) == "f-avvikelse_utredd-0"  # "Ja", the first radio
     page.keyboard.press("Space")
@@ -158,3 +161,22 @@ def test_the_whole_site_runs_under_the_services_csp(page, intake_server, built_s
     page.keyboard.type("avvikelse")
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=15000)
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_a_deviation_is_reported_through_the_browser(page, intake_server, schools):
+    page.goto(intake_server.link("avvikelse", schools[6]), wait_until="load")
+    page.fill("#f-datum", "2025-03-14")
+    page.select_option("#f-kategori", "Ingen ersättare skickades")
+    page.check("label[for='f-berorda_verksamheter-0']")  # skola, by its label
+    page.check("label[for='f-berorda_verksamheter-3']")  # socialtjänst
+    page.check("#f-lost_i_chefslinjen-2")
+    page.check("#f-handelseanalys-1")
+    page.check("#f-rapporterad_medcontrol-0")
+    page.fill("#f-beskrivning", "Socialtjänsten skickade ingen ersättare till mötet.")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert page.locator("h1").inner_text() == "Tack! Ditt svar är mottaget"
+    (row,) = read_rows(intake_server.data_dir, "avvikelse")
+    assert (row["datum"], row["kategori"], row["berorda_verksamheter"], row["lost_i_chefslinjen"]) == (
+        "2025-03-14", "Ingen ersättare skickades", "skola, socialtjänst", "pågår")
+    assert row["kvitto"] == page.locator(".sip-kvitto").inner_text().strip()
