@@ -6,10 +6,12 @@ Each `cli_*` module holds the thin commands for one part of the data's path and 
 import click
 
 from backoffice import cli_core, cli_intake, cli_stats
+from backoffice.cli_support import SwedishGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sip-handboken", message="%(version)s")
+@click.group(cls=SwedishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sip-handboken", message="%(version)s",
+                      help="Visa versionen och avsluta.")
 def main():
     """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen."""
 

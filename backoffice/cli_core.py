@@ -1,58 +1,16 @@
 """Commands for the core stage: `validate` tables against a form and `register import`."""
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 
 from backoffice import register as register_module
+from backoffice.cli_support import CliError, InvalidDataError  # noqa: F401 - shared by cli_intake
 from backoffice.config import REGISTER_PATH
 
 
-class CliError(click.ClickException):
-    """A Swedish error message for the user, shown without a traceback; exit status 2 by default."""
-
-    exit_code = 2
-
-    def show(self, file=None):
-        click.echo(f"Fel: {self.format_message()}", err=True)
-
-
-class InvalidDataError(CliError):
-    """The input could be read but holds invalid data: exit status 1."""
-
-    exit_code = 1
-
-
-_USAGE_MESSAGES = [
-    (re.compile(r"No such option:? '?([^'\s]+)'?"), "Okänt alternativ: {0}."),
-    (re.compile(r"Option '(\S+)' requires an argument"), "Alternativet {0} behöver ett värde."),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "Oväntade argument: {0}."),
-    (re.compile(r"Missing argument '(\S+)'"), "Argumentet {0} saknas."),
-    (re.compile(r"Missing option '(\S+)'"), "Alternativet {0} saknas."),
-]
-
-
-class SwedishCommand(click.Command):
-    """A click command whose usage errors (unknown option, missing value) are Swedish, exit status 2."""
-
-    def parse_args(self, ctx, args):
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            text = error.format_message()
-            for pattern, swedish in _USAGE_MESSAGES:
-                match = pattern.search(text)
-                if match:
-                    text = swedish.format(*match.groups())
-                    break
-            else:
-                text = f"Fel i kommandoraden ({text})."
-            raise CliError(f"{text} Se `sip-backoffice {self.name} --help`.") from None
-
-
-@click.command(name="validate", cls=SwedishCommand)
+@click.command(name="validate")
 @click.argument("paths", metavar="FIL...", nargs=-1)
 @click.option("--form", "form_id", metavar="BLANKETT",
               help="Blanketten som tabellerna ska följa: arsuppfoljning, avvikelse eller stickprov.")
