@@ -49,6 +49,9 @@ _HELP_TEXTS = {
 }
 _HEADINGS = {"Options": "Alternativ", "Commands": "Kommandon", "Arguments": "Argument"}
 _MARKERS = [("[default: ", "[standard: "), ("[required]", "[krävs]")]
+# click's metavars for option types, as they appear after an option's name.
+_METAVARS = [(" INTEGER RANGE", " HELTAL"), (" INTEGER", " HELTAL"), (" FLOAT", " TAL"),
+             (" FILE", " FIL"), (" DIRECTORY", " KATALOG"), (" PATH", " SÖKVÄG")]
 
 
 def swedish_usage_message(error: click.UsageError) -> str:
@@ -75,7 +78,15 @@ class SwedishHelpFormatter(click.HelpFormatter):
         super().write_heading(_HEADINGS.get(heading, heading))
 
     def write_dl(self, rows, col_max=30, col_spacing=2):
-        super().write_dl([(term, _swedish_help(text)) for term, text in rows], col_max, col_spacing)
+        rows = [(_swedish_metavar(term), _swedish_help(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+def _swedish_metavar(term: str) -> str:
+    for english, swedish in _METAVARS:
+        if term.endswith(english):
+            return term[: -len(english)] + swedish
+    return term
 
 
 def _swedish_help(text: str) -> str:

@@ -5,7 +5,8 @@ from click.testing import CliRunner
 
 from backoffice.cli import main
 
-ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Error:", "[default:", "Try '")
+ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Error:", "[default:", "Try '",
+           " INTEGER", " FILE", " DIRECTORY", " PATH")
 
 
 def _commands(group, prefix=()):
