@@ -5,10 +5,15 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# MkDocs and Material announce their successors on every build; the notice says nothing about our site.
+export NO_MKDOCS_2_WARNING := 1
+
 .PHONY: demo test site clean
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/sip-backoffice: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "SIP-handboken behöver Python 3.11 eller senare (ange t.ex. make PYTHON=python3.12)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
