@@ -1,4 +1,4 @@
-"""Custom Frictionless checks for the forms: register, school year, conditional count, date, lists, privacy.
+"""Custom Frictionless checks for the forms: register, school year, conditional answers, date, lists, privacy.
 
 Each check is a Frictionless `Check` yielding its own `CellError` subclass, so its problems land
 in the same report as Frictionless' type and constraint errors. The error's note is the Swedish
@@ -60,6 +60,20 @@ class ListValueError(errors.CellError):
     type = "list-value"
     title = "Otillåtet värde i listan"
     description = "Ett av värdena i en lista är inte ett av de tillåtna."
+    template = "{note}"
+
+
+class OneOfError(errors.CellError):
+    type = "one-of"
+    title = "Skola eller organisation"
+    description = "Exakt ett av två fält ska vara ifyllt."
+    template = "{note}"
+
+
+class ReplacementError(errors.CellError):
+    type = "replacement-answer"
+    title = "Svaret om ersättare stämmer inte"
+    description = "Ej aktuellt när alla kallade deltog, annars ja eller nej."
     template = "{note}"
 
 
@@ -141,13 +155,15 @@ class DateNotInFuture(frictionless.Check):
     Errors = [FutureDateError]
     field_name: str = "datum"
     today: dt.date = attrs.field(factory=dt.date.today)
+    # What the date is, as the message says it (the deviation's day, the meeting's day).
+    what: str = "dagen då avvikelsen inträffade"
 
     def validate_row(self, row) -> Iterable[Any]:
         value = row[self.field_name]
         if value is None or value <= self.today:
             return _NOTHING
         return (_cell_error(FutureDateError, row, self.field_name,
-                            "Datumet ligger i framtiden. Skriv dagen då avvikelsen inträffade "
+                            f"Datumet ligger i framtiden. Skriv {self.what} "
                             "(ÅÅÅÅ-MM-DD), i dag eller tidigare."),)
 
 
@@ -178,6 +194,53 @@ class ListValues(frictionless.Check):
         return (_cell_error(ListValueError, row, self.field_name,
                             f"Värde nummer {which} i listan är inte tillåtet. Skriv ett eller flera av "
                             f"{', '.join(self.values)}, åtskilda med kommatecken."),)
+
+
+@attrs.define(kw_only=True, repr=False)
+class ExactlyOneOf(frictionless.Check):
+    """Exactly one of two fields is filled in: the school code, or the organisation outside school."""
+
+    type = "sip-exactly-one-of"
+    Errors = [OneOfError]
+    field_names: list = attrs.field(factory=lambda: ["skolenhetskod", "organisation"])
+
+    def validate_row(self, row) -> Iterable[Any]:
+        # The raw cells decide: a malformed code is still "filled in" (its own error says why).
+        filled = [name for name in self.field_names
+                  if row.cells[row.field_names.index(name)] not in ("", None)]
+        if len(filled) == 1:
+            return _NOTHING
+        if filled:
+            note = ("Både skolenhetskod och organisation är ifyllda. Fyll i skolenhetskoden för ett möte "
+                    "som skolan kallade till, eller organisationen för ett möte utanför skolan, inte båda.")
+        else:
+            note = ("Skolenhetskod eller organisation saknas. Fyll i skolenhetskoden för ett möte som "
+                    "skolan kallade till, eller organisationen för ett möte utanför skolan.")
+        return (_cell_error(OneOfError, row, self.field_names[-1] if filled else self.field_names[0], note),)
+
+
+@attrs.define(kw_only=True, repr=False)
+class ReplacementMatchesAttendance(frictionless.Check):
+    """`ej aktuellt` about a substitute exactly when everyone called attended."""
+
+    type = "sip-replacement-matches-attendance"
+    Errors = [ReplacementError]
+    attended_field: str = "alla_kallade_deltog"
+    replacement_field: str = "ersattare_skickades"
+
+    def validate_row(self, row) -> Iterable[Any]:
+        attended, replacement = row[self.attended_field], row[self.replacement_field]
+        if attended is None or replacement is None:
+            return _NOTHING  # a missing or unknown answer has its own error
+        if attended == schemas.YES and replacement != "ej aktuellt":
+            note = ("Svaret om ersättare ska vara ej aktuellt när alla kallade verksamheter deltog. "
+                    "Ändra svaret till ej aktuellt, eller svara nej på frågan om alla deltog.")
+        elif attended == schemas.NO and replacement == "ej aktuellt":
+            note = ("Någon kallad verksamhet deltog inte: svara ja eller nej på om en ersättare "
+                    "skickades, inte ej aktuellt.")
+        else:
+            return _NOTHING
+        return (_cell_error(ReplacementError, row, self.replacement_field, note),)
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -216,7 +279,13 @@ def build_checks(schema: frictionless.Schema, form_id: str, register_codes: froz
     if {"avvikelse_utredd", "avvikelser_utredda"} <= names:
         checks.append(CountMatchesAnswer())
     if "datum" in names:
-        checks.append(DateNotInFuture(today=today or dt.date.today()))
+        what = "dagen då mötet hölls" if form_id == "motesrapport" else "dagen då avvikelsen inträffade"
+        checks.append(DateNotInFuture(today=today or dt.date.today(), what=what))
+    one_of = list(schemas.form_info(form_id).get("one_of") or [])
+    if len(one_of) == 2 and set(one_of) <= names:
+        checks.append(ExactlyOneOf(field_names=one_of))
+    if {"alla_kallade_deltog", "ersattare_skickades"} <= names:
+        checks.append(ReplacementMatchesAttendance())
     for field in schema.fields:
         spec = schemas.list_spec(field)
         if spec:
