@@ -13,7 +13,10 @@ import base64
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from datetime import datetime, timezone
 from html import escape
@@ -24,13 +27,20 @@ from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException, NotFound
 
 from backoffice import config, schemas
-from backoffice.links import TOKEN_PARAM, LinkError, LinkSigner, load_secret
-from backoffice.store import FileStore, Receipt, StoreError, key_fields
+from backoffice.links import (SURVEY_FORM, TOKEN_PARAM, LinkError, LinkSigner, answer_key, form_url,
+                              load_secret)
+from backoffice.store import AnswerCounter, AnswerLimitReached, FileStore, Receipt, StoreError, key_fields
 from backoffice.webform import BOUND_FIELDS, Binding, FieldError, FormState, render_form
 
 log = logging.getLogger("sip.intake")
 
 MAX_BODY = 64 * 1024
+# Survey posts (anonymous links handed to families) are rate-limited: (posts, seconds) per client
+# address and per link. A family of four on one network stays far below either.
+SURVEY_RATE_PER_CLIENT = (30, 600)
+SURVEY_RATE_PER_LINK = (10, 600)
+# The form a meeting report's receipt offers survey links for.
+MEETING_FORM = "motesrapport"
 # No answer in any form is longer than 2000 characters; far longer means a misuse, not a typo.
 HARD_FIELD_LIMIT = 8000
 START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
@@ -137,21 +147,86 @@ class Shell:
         return self.with_article(base, title, f"<h1{anchor}>{escape(title)}</h1>{body}")
 
 
+class RateLimiter:
+    """At most `limit` events per key within `window` seconds (a sliding window, in memory).
+
+    In memory is enough: one waitress process serves the forms. Keys are client addresses and
+    hashes of links; the oldest keys are dropped when there are very many, so memory stays small.
+    """
+
+    MAX_KEYS = 20_000
+
+    def __init__(self, limit: int, window: float, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._events: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        """Count one event for `key`; False (and not counted) when the key is over its limit."""
+        now = self.clock()
+        with self._lock:
+            events = self._events.pop(key, None) or deque()
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            allowed = len(events) < self.limit
+            if allowed:
+                events.append(now)
+            self._events[key] = events  # re-inserted: the dict's order is least recently used first
+            if len(self._events) > self.MAX_KEYS:
+                del self._events[next(iter(self._events))]
+            return allowed
+
+
 @dataclass
 class Intake:
-    """Everything the request handlers share: site frame, signer, store, register."""
+    """Everything the request handlers share: site frame, signer, store, register, survey limits."""
 
     shell: Shell
     signer: LinkSigner
     store: object
     register: dict
     forms: list[str]
+    data_dir: Path | None = None
+    per_client: RateLimiter | None = None
+    per_link: RateLimiter | None = None
+    counter_lock: object = dc_field(default=None)
 
     def school_binding(self, form_id: str, claims) -> Binding:
+        if form_id == SURVEY_FORM and not (claims.datum and claims.max_answers >= 1):
+            raise LinkError("ogiltig")  # a survey is answered only through a survey link
+        if claims.organisation and not claims.skolenhetskod:
+            allowed = [str(v) for v in _field_enum(form_id, "organisation")]
+            if claims.organisation not in allowed:
+                raise LinkError("okand_organisation")
+            name = claims.organisation[:1].upper() + claims.organisation[1:]
+            return Binding("", name, claims.lasar, organisation=claims.organisation, datum=claims.datum)
         school = self.register.get(claims.skolenhetskod)
         if school is None:
             raise LinkError("okand_skola")
-        return Binding(claims.skolenhetskod, school.skolnamn, claims.lasar)
+        return Binding(claims.skolenhetskod, school.skolnamn, claims.lasar, datum=claims.datum)
+
+    def answers_left(self, claims, token: str) -> int:
+        """How many more answers a survey link takes."""
+        return max(0, claims.max_answers - AnswerCounter(self.data_dir).used(answer_key(token)))
+
+    def append_counted(self, form_id: str, record: dict, claims, token: str) -> Receipt:
+        """Store one survey answer if its link still takes one (AnswerLimitReached otherwise)."""
+        counter = (answer_key(token), claims.max_answers)
+        if isinstance(self.store, FileStore):
+            (receipt,) = self.store.append(form_id, [record], kanal="webb", counter=counter)
+            return receipt
+        # Another store (a Google Sheet): the count is kept on disk beside it under its own lock.
+        with self.counter_lock:
+            AnswerCounter(self.data_dir).take(*counter)
+            (receipt,) = self.store.append(form_id, [record], kanal="webb")
+        return receipt
+
+
+def _field_enum(form_id: str, name: str) -> list:
+    for f in _fields(form_id):
+        if f.name == name:
+            return list(f.constraints.get("enum") or [])
+    return []
 
 
 @lru_cache(maxsize=None)
@@ -171,7 +246,7 @@ def record_from_post(form_id: str, post, binding: Binding) -> dict:
         name = field.name
         if name in BOUND_FIELDS:
             sent = post.get(name)
-            bound = binding.skolenhetskod if name == "skolenhetskod" else binding.lasar
+            bound = binding.bound_value(name)
             # Only the link decides the school; a post naming another one is refused, not fixed.
             if sent is not None and sent.strip() != bound:
                 raise LinkError("fel_skola")
@@ -197,10 +272,12 @@ def _problems(form_id: str, record: dict, register: dict) -> list[FieldError]:
     return [FieldError(p.field, p.message) for p in problems]
 
 
-def _receipt_body(form_id: str, receipt, binding: Binding, token: str) -> str:
+def _receipt_body(form_id: str, receipt, binding: Binding, token: str, extra: str = "") -> str:
     rows = []
     for field in _fields(form_id):
         value = receipt.row.get(field.name, "")
+        if field.name in ("skolenhetskod", "organisation") and not value:
+            continue  # a meeting is held by a school or an organisation: show the one it has
         label = "Skola" if field.name == "skolenhetskod" else (field.title or field.name)
         shown = (f"{binding.skolnamn} ({value})" if field.name == "skolenhetskod"
                  else value or "(inget svar)")
@@ -216,13 +293,14 @@ def _receipt_body(form_id: str, receipt, binding: Binding, token: str) -> str:
         )
         version = f"<p>Version {receipt.version} av svaret.</p>"
     else:
+        what = "ett till möte" if form_id == MEETING_FORM else "en till avvikelse"
         correct = (
             "<p>Varje inskickad rapport sparas som en egen rapport. Har något blivit fel, kontakta "
-            "SIP-samordnaren och uppge kvittonumret. Vill du rapportera en till avvikelse kan du "
-            f'använda samma länk igen.</p><p><a href="{again}">Rapportera en till avvikelse</a></p>'
+            f"SIP-samordnaren och uppge kvittonumret. Vill du rapportera {what} kan du "
+            f'använda samma länk igen.</p><p><a href="{again}">Rapportera {what}</a></p>'
         )
         version = ""
-    return (
+    return extra + (
         '<div class="sip-receipt" role="status">'
         "<p>Kvittonummer</p>"
         f'<p class="sip-kvitto">{escape(receipt.kvitto)}</p>'
@@ -232,6 +310,35 @@ def _receipt_body(form_id: str, receipt, binding: Binding, token: str) -> str:
         f'<dl class="sip-kvitto-svar">{"".join(rows)}</dl>'
         "<h2>Om något blev fel</h2>" + correct
     )
+
+
+def _survey_section(intake: Intake, row: dict, base_url: str) -> str:
+    """The meeting report's receipt: the survey link for this meeting, to give the child and guardians."""
+    try:
+        token = intake.signer.make_survey_token(
+            row["datum"], skolenhetskod=row.get("skolenhetskod", ""), organisation=row.get("organisation", ""),
+            nonce=intake.signer.survey_nonce(row["kvitto"]))
+    except (KeyError, ValueError):
+        return ""
+    claims = intake.signer.check_token(SURVEY_FORM, token)
+    url = form_url(base_url, SURVEY_FORM, token)
+    return (
+        '<section class="sip-enkatlank" aria-labelledby="enkatlank-rubrik">'
+        '<h2 id="enkatlank-rubrik">Enkät till barnet och vårdnadshavarna</h2>'
+        "<p>Ge barnet eller den unga och vårdnadshavarna den här länken efter mötet, till exempel i "
+        "ett sms eller på en lapp. Enkäten är anonym: länken säger bara vilken skola eller "
+        f"verksamhet och vilket datum mötet gällde. Länken tar emot {claims.max_answers} svar (barnet "
+        "och upp till tre vårdnadshavare) och gäller i 60 dagar.</p>"
+        f'<p class="sip-lank"><a href="{escape(url)}">{escape(url)}</a></p>'
+        "<p>Samma kvitto visar alltid samma länk.</p></section>"
+    )
+
+
+def _survey_thanks() -> str:
+    """The survey's receipt: plain words, and no answer shown again (the device may be shared)."""
+    return ('<div class="sip-receipt" role="status"><p>Vi har fått dina svar. Tack för att du svarade!</p></div>'
+            "<p>Dina svar hjälper oss att göra mötena bättre för barn och familjer. Ingen kan se vad "
+            "just du har svarat.</p><p>Du kan stänga sidan nu.</p>")
 
 
 def _previous_answer(intake: Intake, form_id: str, binding: Binding) -> dict | None:
@@ -248,7 +355,8 @@ def _previous_answer(intake: Intake, form_id: str, binding: Binding) -> dict | N
 
 
 def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: str | None = None,
-               max_body: int = MAX_BODY) -> Flask:
+               max_body: int = MAX_BODY, survey_rate_per_client: tuple[int, float] = SURVEY_RATE_PER_CLIENT,
+               survey_rate_per_link: tuple[int, float] = SURVEY_RATE_PER_LINK) -> Flask:
     """The intake service as a Flask app: the built site plus the form pages and their posts."""
     site_dir = Path(site_dir).resolve()
     if not (site_dir / "index.html").exists():
@@ -265,6 +373,10 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         store=store if store is not None else FileStore(data_dir),
         register=register,
         forms=forms,
+        data_dir=data_dir,
+        per_client=RateLimiter(*survey_rate_per_client),
+        per_link=RateLimiter(*survey_rate_per_link),
+        counter_lock=threading.Lock(),
     )
     csp = content_security_policy(site_dir)
     app = Flask(__name__, static_folder=None)
@@ -309,6 +421,13 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
             if request.args.get("kvitto"):
                 return receipt_page(form_id, binding, token, request.args["kvitto"])
             values, notice = {}, ""
+            if form_id == SURVEY_FORM:
+                if intake.answers_left(claims, token) < 1:
+                    return refused(LinkError("fullt"), form_id)
+                # ?vem=barn or ?vem=vuxen chooses who answers (and so the wording) in advance.
+                chosen = {"barn": "barn/ung", "vuxen": "vårdnadshavare"}.get(request.args.get("vem", ""))
+                if chosen:
+                    values["svarande"] = chosen
             previous = _previous_answer(intake, form_id, binding)
             if previous:
                 values = previous
@@ -318,9 +437,23 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
             return page(bound_form(form_id, binding, token, values, notice=notice))
         return receive(form_id)
 
+    def too_many() -> Response:
+        body = ("<p>Det har kommit för många svar på kort tid. Inget har sparats.</p>"
+                "<p>Vänta en stund, till exempel tio minuter, och försök igen.</p>")
+        response = page(intake.shell.message_page("För många försök", body), 429)
+        response.headers["Retry-After"] = str(int(intake.per_client.window))
+        return response
+
     def receive(form_id: str) -> Response:
         post = request.form  # parsing may raise 413 for an oversized body
         token = post.get(TOKEN_PARAM) or request.args.get(TOKEN_PARAM)
+        if form_id == SURVEY_FORM:
+            # Both limits are counted on every survey post, valid or not, before any other work.
+            client_ok = intake.per_client.allow(request.remote_addr or "okänd")
+            link_ok = intake.per_link.allow(answer_key(token or ""))
+            if not (client_ok and link_ok):
+                log.info("rate limit for %s", form_id)
+                return too_many()
         try:
             claims = intake.signer.check_token(form_id, token)
             binding = intake.school_binding(form_id, claims)
@@ -350,7 +483,12 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         # Stored as batch validation would store it: ja/nej lowercase, list values as the schema writes them.
         (record,) = normalise_records(form_id, [record])
         try:
-            (receipt,) = intake.store.append(form_id, [record], kanal="webb")
+            if form_id == SURVEY_FORM:
+                receipt = intake.append_counted(form_id, record, claims, token)
+            else:
+                (receipt,) = intake.store.append(form_id, [record], kanal="webb")
+        except AnswerLimitReached:
+            return refused(LinkError("fullt"), form_id)
         except StoreError:
             log.exception("store refused an append")
             raise
@@ -361,7 +499,8 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
     def receipt_page(form_id: str, binding: Binding, token: str, kvitto: str) -> Response:
         # Only a receipt for the link's own school is shown: a link never reveals another's answer.
         found = [row for row in intake.store.read_rows(form_id)
-                 if row["kvitto"] == kvitto and row["skolenhetskod"] == binding.skolenhetskod]
+                 if row["kvitto"] == kvitto and row["skolenhetskod"] == binding.skolenhetskod
+                 and row.get("organisation", "") == binding.organisation]
         if not found:
             body = ("<p>Det finns inget svar med det kvittonumret för den här skolan. Kontrollera "
                     f'numret, eller <a href="./?{escape(urlencode({TOKEN_PARAM: token}))}">öppna '
@@ -370,8 +509,12 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         row = found[0]
         receipt = Receipt(form_id, row["kvitto"], int(row["version"]), row["mottagen"], row)
         title = "Tack! Ditt svar är mottaget"
-        html = intake.shell.message_page(title, _receipt_body(form_id, receipt, binding, token),
-                                         form_id=form_id)
+        extra = _survey_section(intake, row, request.host_url) if form_id == MEETING_FORM else ""
+        if form_id == SURVEY_FORM:
+            html = intake.shell.message_page("Tack för dina svar!", _survey_thanks(), form_id=form_id)
+        else:
+            html = intake.shell.message_page(title, _receipt_body(form_id, receipt, binding, token, extra),
+                                             form_id=form_id)
         return page(html)
 
     @app.route("/", defaults={"path": ""})

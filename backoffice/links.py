@@ -1,4 +1,8 @@
-"""Signed per-school links: a token binds form, school and school year, and expires.
+"""Signed links: a token binds form, school (or organisation) and school year, and expires.
+
+Survey links (the child and guardian survey after a meeting) bind the school or organisation and
+the meeting's date only, never a person, plus a random part so two meetings on one day get two
+links, and the number of answers the link takes.
 
 Tokens are made with itsdangerous (HMAC-SHA1 over a compact JSON payload) and a salt per purpose
 and form, so a link for one form never opens another and a CSRF token is never a link. The secret
@@ -23,6 +27,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 SECRET_ENV = "SIP_SECRET_KEY"
 SECRET_FILE = "secret.key"
 DEFAULT_VALID_DAYS = 120
+# A survey link: a child and up to three guardians answer, within two months of the meeting.
+DEFAULT_SURVEY_ANSWERS = 4
+SURVEY_VALID_DAYS = 60
+SURVEY_FORM = "delaktighet"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN_PARAM = "lank"
 _LASAR = re.compile(r"^(\d{4})/(\d{2})$")
 _CSRF_MAX_AGE = 8 * 3600
@@ -40,6 +49,10 @@ class LinkError(Exception):
         "fel_skola": "Uppgifterna gäller en annan skola eller ett annat läsår än länken. "
                      "Inget har sparats. Använd länken för den skola du svarar för.",
         "okand_skola": "Skolan i länken finns inte i skolregistret. Be SIP-samordnaren om en ny länk.",
+        "okand_organisation": "Organisationen i länken är inte en av blankettens organisationer. "
+                              "Be SIP-samordnaren om en ny länk.",
+        "fullt": "Den här länken har redan tagit emot alla svar den kan ta. Inget har sparats. "
+                 "Har du inte svarat än? Be den som kallade till mötet om en ny länk.",
     }
 
     def __init__(self, reason: str):
@@ -55,6 +68,11 @@ class LinkClaims:
     skolenhetskod: str
     lasar: str
     expires: int
+    # For links that are not a school's: the organisation outside school.
+    organisation: str = ""
+    # Survey links only: the meeting's date and how many answers the link takes.
+    datum: str = ""
+    max_answers: int = 0
 
 
 def secret_path(data_dir) -> Path:
@@ -103,11 +121,37 @@ class LinkSigner:
         return URLSafeSerializer(self._secret, salt=f"sip-handboken/lank/{form_id}")
 
     def make_token(self, form_id: str, skolenhetskod: str, lasar: str, *,
-                   valid_days: int = DEFAULT_VALID_DAYS, now: float | None = None) -> str:
-        """A token for one school's link to one form and school year, valid for `valid_days`."""
+                   valid_days: int = DEFAULT_VALID_DAYS, now: float | None = None, organisation: str = "") -> str:
+        """A token for one school's (or, with `organisation` and no school, one organisation's) link."""
         expires = int((now if now is not None else time.time()) + valid_days * 86400)
-        return self._serializer(form_id).dumps(
-            {"f": form_id, "s": skolenhetskod, "l": lasar, "e": expires})
+        payload = {"f": form_id, "s": skolenhetskod, "l": lasar, "e": expires}
+        if organisation:
+            payload["o"] = organisation
+        return self._serializer(form_id).dumps(payload)
+
+    def make_survey_token(self, datum: str, *, skolenhetskod: str = "", organisation: str = "",
+                          max_answers: int = DEFAULT_SURVEY_ANSWERS, valid_days: int = SURVEY_VALID_DAYS,
+                          nonce: str | None = None, now: float | None = None) -> str:
+        """A survey link's token: school or organisation, meeting date, answers it takes; no identity.
+
+        The nonce only tells two meetings on one day apart; give one derived from the meeting
+        report (see `survey_nonce`) to get the same link every time for the same meeting.
+        """
+        if bool(skolenhetskod) == bool(organisation):
+            raise ValueError("Ange skolenhetskod eller organisation, inte båda.")
+        lasar = lasar_of_date(datum)
+        if max_answers < 1:
+            raise ValueError("En enkätlänk måste kunna ta emot minst ett svar.")
+        expires = int((now if now is not None else time.time()) + valid_days * 86400)
+        payload = {"f": SURVEY_FORM, "s": skolenhetskod, "l": lasar, "d": datum, "m": int(max_answers),
+                   "n": nonce or secrets.token_urlsafe(6), "e": expires}
+        if organisation:
+            payload["o"] = organisation
+        return self._serializer(SURVEY_FORM).dumps(payload)
+
+    def survey_nonce(self, kvitto: str) -> str:
+        """A stable nonce for the survey link of one reported meeting (its receipt number)."""
+        return hashlib.sha256(f"{self._secret}/enkat/{kvitto}".encode()).hexdigest()[:10]
 
     def check_token(self, form_id: str, token: str | None, *, now: float | None = None) -> LinkClaims:
         """The claims of a valid token for this form; raises LinkError (Swedish) otherwise."""
@@ -122,7 +166,9 @@ class LinkSigner:
         if not isinstance(data, dict) or data.get("f") != form_id:
             raise LinkError("fel_blankett")
         try:
-            claims = LinkClaims(form_id, str(data["s"]), str(data["l"]), int(data["e"]))
+            claims = LinkClaims(form_id, str(data["s"]), str(data["l"]), int(data["e"]),
+                                organisation=str(data.get("o", "")), datum=str(data.get("d", "")),
+                                max_answers=int(data.get("m", 0)))
         except (KeyError, TypeError, ValueError):
             raise LinkError("ogiltig") from None
         if claims.expires < (now if now is not None else time.time()):
@@ -147,6 +193,22 @@ class LinkSigner:
         return secrets.compare_digest(str(bound), hashlib.sha256(token.encode()).hexdigest()[:32])
 
 
+def lasar_of_date(datum: str) -> str:
+    """The school year (from 1 July) of a date written YYYY-MM-DD; raises ValueError otherwise."""
+    import datetime as dt
+
+    if not _DATE.match(datum or ""):
+        raise ValueError(f"Datumet ”{datum}” ska skrivas ÅÅÅÅ-MM-DD, till exempel 2025-11-14.")
+    day = dt.date.fromisoformat(datum)
+    start = day.year if day.month >= 7 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def answer_key(token: str) -> str:
+    """The key a survey link's answer count is kept under: a hash, so the counter holds no link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
+
+
 def form_url(base_url: str, form_id: str, token: str) -> str:
     """The address of a form page with the token, as it goes into the mail merge."""
     return f"{base_url.rstrip('/')}/blanketter/{form_id}/?{urlencode({TOKEN_PARAM: token})}"
@@ -162,6 +224,16 @@ def school_links(signer: LinkSigner, register: dict, form_id: str, lasar: str, b
         rows.append({"skolenhetskod": school.skolenhetskod, "skolnamn": school.skolnamn,
                      "lank": form_url(base_url, form_id, token)})
     return rows
+
+
+def organisation_links(signer: LinkSigner, organisations: list[str], form_id: str, lasar: str, base_url: str,
+                       *, valid_days: int = DEFAULT_VALID_DAYS, now: float | None = None) -> list[dict]:
+    """One row per organisation outside school (empty school code, the organisation as name)."""
+    check_lasar(lasar)
+    return [{"skolenhetskod": "", "skolnamn": organisation,
+             "lank": form_url(base_url, form_id, signer.make_token(form_id, "", lasar, valid_days=valid_days,
+                                                                   now=now, organisation=organisation))}
+            for organisation in organisations]
 
 
 def write_links_csv(rows: list[dict], out) -> None:

@@ -35,11 +35,60 @@ CHANNELS = ("webb", "import")
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 _FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 _LOCK_NAME = ".store.lock"
+# How many answers each survey link has taken: kept apart from the answers (which never carry the
+# link), keyed by a hash of the link's token, so stored answers cannot be grouped by meeting.
+COUNTER_NAME = ".svar-per-lank.json"
 _SCHEMAS: dict[str, tuple[int, dict]] = {}
 
 
 class StoreError(Exception):
     """A problem with the store that a person must look at; the message is Swedish."""
+
+
+class AnswerLimitReached(Exception):
+    """A survey link has taken all the answers it may take; nothing was stored."""
+
+
+class AnswerCounter:
+    """The per-link answer counts of survey links: `<data dir>/.svar-per-lank.json`, hash → count.
+
+    Callers hold the store's lock around `take` and the append that follows, so two answers sent
+    at once can never both take the last place.
+    """
+
+    def __init__(self, data_dir):
+        self.path = Path(data_dir) / COUNTER_NAME
+
+    def counts(self) -> dict[str, int]:
+        """Every link's count (empty when no survey link has been used)."""
+        try:
+            return {str(k): int(v) for k, v in json.loads(self.path.read_text(encoding="utf-8")).items()}
+        except FileNotFoundError:
+            return {}
+        except (ValueError, AttributeError) as error:
+            raise StoreError(f"Räknaren för enkätlänkar ({self.path}) går inte att läsa ({error}). "
+                             "Flytta filen åt sidan efter att ha tagit en kopia; då börjar räkningen om.") from None
+
+    def used(self, key: str) -> int:
+        """How many answers the link with this key has taken."""
+        return self.counts().get(key, 0)
+
+    def take(self, key: str, limit: int, count: int = 1) -> int:
+        """Count `count` more answers for a link, or raise AnswerLimitReached; returns the new count."""
+        counts = self.counts()
+        used = counts.get(key, 0)
+        if used + count > limit:
+            raise AnswerLimitReached(key)
+        counts[key] = used + count
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{COUNTER_NAME}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(counts, handle, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        return counts[key]
 
 
 @dataclass(frozen=True)
@@ -314,8 +363,13 @@ class FileStore:
         index.offset = size
         return index
 
-    def append(self, form_id: str, records: list[dict], kanal: str = "webb") -> list[Receipt]:
-        """Append rows (already validated) in one write: all of them or none; returns their receipts."""
+    def append(self, form_id: str, records: list[dict], kanal: str = "webb",
+               counter: tuple[str, int] | None = None) -> list[Receipt]:
+        """Append rows (already validated) in one write: all of them or none; returns their receipts.
+
+        With `counter` (a survey link's answer key and limit) the rows are first counted for that
+        link under the same lock; AnswerLimitReached is raised, and nothing stored, past the limit.
+        """
         if kanal not in CHANNELS:
             raise ValueError(f"kanal must be one of {CHANNELS}")
         if not records:
@@ -325,6 +379,9 @@ class FileStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self._thread_lock, self._lock:
             path = self._ensure_locked(form_id)
+            if counter is not None:
+                # Counted before the append: a crash between the two loses a place, never adds one.
+                AnswerCounter(self.data_dir).take(counter[0], counter[1], len(records))
             fd = os.open(path, os.O_RDWR | os.O_APPEND)
             try:
                 index = self._refresh_index(form_id, fd, path)

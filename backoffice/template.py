@@ -34,7 +34,7 @@ def _rule_text(field) -> str:
     if spec:
         return "En eller flera av: " + ", ".join(spec.get("values") or []) + " (åtskilda med kommatecken)."
     if c.get("enum"):
-        return "Välj i listan: " + ", ".join(c["enum"]) + "."
+        return "Välj i listan: " + ", ".join(str(v) for v in c["enum"]) + "."
     if field.type == "integer":
         return f"Ett heltal, {c.get('minimum', 0)} eller mer."
     if field.type == "date":

@@ -15,17 +15,25 @@ from html import escape
 from backoffice import schemas
 
 # Fields whose value comes from the signed link, never from what the sender types.
-BOUND_FIELDS = ("skolenhetskod", "lasar")
+BOUND_FIELDS = ("skolenhetskod", "lasar", "organisation")
 _YES_NO_LABELS = {"ja": "Ja", "nej": "Nej", "pågår": "Pågår"}
 
 
 @dataclass
 class Binding:
-    """What a signed link fixes for one form: the school and the school year."""
+    """What a signed link fixes for one form: the school (or organisation) and the school year."""
 
     skolenhetskod: str
     skolnamn: str
     lasar: str
+    organisation: str = ""
+    # Survey links: the meeting's date (shown, never stored: answers keep only the school year).
+    datum: str = ""
+
+    def bound_value(self, name: str) -> str:
+        """The value the link gives a bound field."""
+        return {"skolenhetskod": self.skolenhetskod, "lasar": self.lasar,
+                "organisation": self.organisation}.get(name, "")
 
 
 @dataclass
@@ -76,19 +84,48 @@ def _options(field) -> list[str]:
     spec = schemas.list_spec(field)
     if spec:
         return list(spec.get("values") or [])
-    return list(field.constraints.get("enum") or [])
+    return [str(v) for v in field.constraints.get("enum") or []]
 
 
-def _option_label(value: str) -> str:
+def _option_label(value: str, field=None) -> str:
+    labels = schemas.ui_hints(field).get("labels") or {} if field is not None else {}
+    for key, label in labels.items():
+        if str(key) == value:
+            # A scale's number stays visible beside its words (1 Nej, inte alls … 5 Ja, helt).
+            return f"{value} {label}" if field.type == "integer" else str(label)
     return _YES_NO_LABELS.get(value, value[:1].upper() + value[1:])
+
+
+def _survey(form_id: str) -> bool:
+    """The child-friendly layout: big answer targets, one statement at a time on a small screen."""
+    return schemas.form_info(form_id).get("layout") == "enkat"
 
 
 def _is_required(field) -> bool:
     return bool(field.constraints.get("required"))
 
 
-def _label_text(field) -> str:
-    text = escape(field.title or field.name)
+def _title_html(field) -> str:
+    """The question; where the wording depends on who answers, every wording with a data-for.
+
+    The survey's stylesheet shows the wording that matches the chosen answer to "Vem svarar?"
+    (CSS :has, no JavaScript); the default wording is shown until another is chosen.
+    """
+    title = escape(field.title or field.name)
+    others = schemas.ui_hints(field).get("title_by") or {}
+    if not others:
+        return title
+    spans = [f'<span class="sip-for sip-for--standard">{title}</span>']
+    for audience, text in others.items():
+        spans.append(f'<span class="sip-for"{_attr("data-for", audience)}>{escape(str(text))}</span>')
+    return "".join(spans)
+
+
+def _label_text(field, survey: bool = False) -> str:
+    text = _title_html(field)
+    if survey:
+        # The survey asks every statement; only the optional comment says so (in plain words).
+        return text if _is_required(field) else f'{text} <span class="sip-optional">(om du vill)</span>'
     if _is_required(field):
         return f'{text} <span class="sip-required">(obligatorisk)</span>'
     return f'{text} <span class="sip-optional">(frivillig)</span>'
@@ -100,8 +137,9 @@ def _selected_values(value) -> list[str]:
     return schemas.split_list(str(value or ""))
 
 
-def _field_html(field, state: FormState, form_id: str) -> str:
+def _field_html(field, state: FormState, form_id: str, position: str = "") -> str:
     name, widget, ui = field.name, _widget(field), schemas.ui_hints(field)
+    survey = _survey(form_id)
     fid = field_id(name)
     messages = [e.message for e in state.errors if e.field == name]
     value = state.values.get(name, "")
@@ -138,19 +176,22 @@ def _field_html(field, state: FormState, form_id: str) -> str:
             items.append(
                 f'<div class="sip-choice"><input type="{kind}" id="f-{name}-{i}"{_attr("name", name)}'
                 f'{_attr("value", option)}{checked}> '
-                f'<label for="f-{name}-{i}">{escape(_option_label(option))}</label></div>'
+                f'<label for="f-{name}-{i}">{escape(_option_label(option, field))}</label></div>'
             )
+        inline = len(items) <= 3 and kind == "radio" and not survey
+        scale = " sip-question--scale" if survey and field.type == "integer" else ""
+        step = f'<span class="sip-step">{escape(position)}</span> ' if position else ""
         return (
             f"<div{wrapper_attrs}>"
-            f'<fieldset class="sip-question{" sip-question--inline" if len(items) <= 3 and kind == "radio" else ""}"'
+            f'<fieldset class="sip-question{" sip-question--inline" if inline else ""}{scale}"'
             f"{describedby}>"
-            f'<legend class="sip-label">{_label_text(field)}</legend>'
+            f'<legend class="sip-label">{step}{_label_text(field, survey)}</legend>'
             + "".join(parts)
             + f'<div class="sip-choices">{"".join(items)}</div>'
             "</fieldset></div>"
         )
 
-    label = f'<label class="sip-label" for="{fid}">{_label_text(field)}</label>'
+    label = f'<label class="sip-label" for="{fid}">{_label_text(field, survey)}</label>'
     common = f'id="{fid}"{_attr("name", name)}{describedby}{invalid}{required}'
     if widget == "select":
         options = ['<option value="">Välj ett alternativ</option>']
@@ -212,6 +253,9 @@ def _error_summary(fields_by_name: dict, errors: list[FieldError]) -> str:
 
 def _binding_html(form_id: str, field_names: list[str], binding: Binding | None) -> str:
     has_year = "lasar" in field_names
+    if binding is None and _survey(form_id):
+        return ('<div class="sip-binding sip-binding--preview"><p><strong>Du behöver en länk för att '
+                "svara.</strong> Du får länken av den som kallade till mötet. Här kan du se frågorna.</p></div>")
     if binding is None:
         return (
             '<div class="sip-binding sip-binding--preview">'
@@ -219,8 +263,14 @@ def _binding_html(form_id: str, field_names: list[str], binding: Binding | None)
             "Länken kommer från SIP-samordnaren och fyller i skolan"
             f'{" och läsåret" if has_year else ""} åt dig. Här kan du se frågorna i förväg.</p></div>'
         )
-    rows = [f"<dt>Skola</dt><dd>{escape(binding.skolnamn)} (skolenhetskod {escape(binding.skolenhetskod)})</dd>"]
-    if has_year:
+    if binding.organisation:
+        rows = [f"<dt>Verksamhet</dt><dd>{escape(binding.skolnamn)}</dd>"]
+    else:
+        rows = [f"<dt>Skola</dt><dd>{escape(binding.skolnamn)}"
+                + ("" if _survey(form_id) else f" (skolenhetskod {escape(binding.skolenhetskod)})") + "</dd>"]
+    if binding.datum:
+        rows.append(f"<dt>Mötet</dt><dd>{escape(binding.datum)}</dd>")
+    elif has_year:
         rows.append(f"<dt>Läsår</dt><dd>{escape(binding.lasar)}</dd>")
     return f'<div class="sip-binding"><dl>{"".join(rows)}</dl></div>'
 
@@ -237,11 +287,18 @@ def render_form(form_id: str, state: FormState | None = None) -> str:
     for field in schema.fields:
         if field.name not in BOUND_FIELDS:
             groups.setdefault(schemas.ui_hints(field).get("group") or "", []).append(field)
+    survey = _survey(form_id)
     body = []
     for legend, fields in groups.items():
-        inner = "".join(_field_html(f, state, form_id) for f in fields)
+        # A survey's run of 1–5 statements pages one at a time on a small screen ("2 av 5").
+        paging = survey and len(fields) > 1 and all(f.type == "integer" for f in fields)
+        inner = "".join(_field_html(f, state, form_id, f"{i} av {len(fields)}" if paging else "")
+                        for i, f in enumerate(fields, start=1))
+        if paging:
+            inner = f'<div class="sip-pages">{inner}</div>'
         if legend:
-            body.append(f'<fieldset class="sip-group"><legend>{escape(legend)}</legend>{inner}</fieldset>')
+            css = "sip-group sip-group--pages" if paging else "sip-group"
+            body.append(f'<fieldset class="{css}"><legend>{escape(legend)}</legend>{inner}</fieldset>')
         else:
             body.append(inner)
     hidden = ""
@@ -251,15 +308,19 @@ def render_form(form_id: str, state: FormState | None = None) -> str:
         hidden += f'<input type="hidden" name="csrf"{_attr("value", state.csrf)}>'
     action = _attr("action", state.action) if state.action else ""
     intro = info.get("intro") or ""
+    note = ("Välj ett svar på varje fråga. Det finns inga rätt eller fel svar." if survey
+            else "Frågor märkta (obligatorisk) måste besvaras.")
+    button = "Skicka svaren" if survey else "Skicka in"
     return (
-        f'<div class="sip-form" id="sip-form-{escape(form_id)}" data-form="{escape(form_id)}">'
+        f'<div class="sip-form{" sip-form--enkat" if survey else ""}" id="sip-form-{escape(form_id)}" '
+        f'data-form="{escape(form_id)}">'
         + _error_summary(fields_by_name, state.errors)
         + (f'<p class="sip-intro">{escape(intro)}</p>' if intro else "")
         + _binding_html(form_id, names, state.binding)
         + f'<form method="post"{action} novalidate accept-charset="utf-8">'
         + hidden
-        + '<p class="sip-required-note">Frågor märkta (obligatorisk) måste besvaras.</p>'
+        + f'<p class="sip-required-note">{note}</p>'
         + "".join(body)
-        + '<p><button type="submit" class="md-button md-button--primary sip-submit">Skicka in</button></p>'
+        + f'<p><button type="submit" class="md-button md-button--primary sip-submit">{button}</button></p>'
         + "</form></div>"
     )
