@@ -1,7 +1,7 @@
 """Commands for the intake stage: `serve` the site and forms, make `links`, write a `template`, `import` a file."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -73,12 +73,19 @@ def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> l
     """A few links for real schools in the register, for trying the forms out."""
     from backoffice.links import form_url
 
-    schools = sorted(register.values(), key=lambda s: s.skolenhetskod)[:count]
+    forms = ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport")
+    schools = sorted(register.values(), key=lambda s: s.skolenhetskod)[:max(count, len(forms))]
     found = []
     for i, school in enumerate(schools):
-        form_id = ("arsuppfoljning", "avvikelse", "stickprov")[i % 3]
+        form_id = forms[i % len(forms)]
         token = signer.make_token(form_id, school.skolenhetskod, lasar, valid_days=30)
         found.append((f"{schemas.form_title(form_id)} – {school.skolnamn}", form_url(base_url, form_id, token)))
+    if schools:
+        # The survey after a meeting held yesterday at the first school: a child and three guardians.
+        yesterday = (date.today() - timedelta(days=1)).isoformat()
+        token = signer.make_survey_token(yesterday, skolenhetskod=schools[0].skolenhetskod, valid_days=30)
+        found.append((f"{schemas.form_title('delaktighet')} – {schools[0].skolnamn} (möte {yesterday})",
+                      form_url(base_url, "delaktighet", token)))
     return found
 
 
@@ -130,37 +137,99 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, gsheet_key, cred
                        "Används porten redan? Välj en annan med --port.") from None
 
 
+def _organisations(form_id: str) -> list[str]:
+    """The organisations outside school a form takes reports from (empty for school-only forms)."""
+    for field in schemas.load_descriptor(form_id)["fields"]:
+        if field["name"] == "organisation":
+            return [str(v) for v in (field.get("constraints") or {}).get("enum") or []]
+    return []
+
+
+def _survey_links(signer, register, skola, organisation, datum, base_url, antal, svar_per_lank, giltig_dagar):
+    """Print survey links for one meeting (school or organisation, and date)."""
+    from backoffice.links import SURVEY_FORM, form_url, lasar_of_date
+
+    if not datum:
+        raise CliError("Enkätlänkar gäller ett möte: ange mötesdatumet med --datum ÅÅÅÅ-MM-DD.")
+    if bool(skola) == bool(organisation):
+        raise CliError("Ange antingen --skola SKOLENHETSKOD eller --organisation, inte båda.")
+    try:
+        lasar_of_date(datum)
+        if date.fromisoformat(datum) > date.today():
+            raise ValueError(f"Mötesdatumet {datum} ligger i framtiden. Skriv dagen då mötet hölls.")
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if skola and skola not in register:
+        raise CliError(f"Skolenhetskoden {skola} finns inte i skolregistret.")
+    if organisation and organisation not in _organisations(SURVEY_FORM):
+        raise CliError(f"Organisationen ”{organisation}” finns inte. Välj en av: "
+                       f"{', '.join(_organisations(SURVEY_FORM))}.")
+    who = register[skola].skolnamn if skola else organisation
+    click.echo(f"Enkätlänkar för mötet {datum} ({who}); varje länk tar emot {svar_per_lank} svar "
+               f"och gäller i {giltig_dagar} dagar:")
+    for _ in range(antal):
+        token = signer.make_survey_token(datum, skolenhetskod=skola or "", organisation=organisation or "",
+                                         max_answers=svar_per_lank, valid_days=giltig_dagar)
+        click.echo(form_url(base_url, SURVEY_FORM, token))
+
+
 @click.command()
 @click.option("--form", "form_id", required=True, type=_form_choice(), help="Blanketten länkarna gäller.")
-@click.option("--lasar", required=True, metavar="LÄSÅR", help="Läsåret, till exempel 2025/26.")
+@click.option("--lasar", metavar="LÄSÅR", help="Läsåret, till exempel 2025/26 (alla blanketter utom enkäten).")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Webbplatsens adress.")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV-filen som skrivs.")
-@click.option("--giltig-dagar", default=120, show_default=True, type=click.IntRange(1, 3650),
-              help="Hur många dagar länkarna gäller.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="CSV-filen som skrivs (inte för enkäten).")
+@click.option("--giltig-dagar", type=click.IntRange(1, 3650),
+              help="Hur många dagar länkarna gäller (standard 120, för enkäten 60).")
+@click.option("--skola", metavar="KOD", help="Enkäten: skolenhetskoden för skolan där mötet hölls.")
+@click.option("--organisation", metavar="NAMN", help="Enkäten: verksamheten utanför skolan som höll mötet.")
+@click.option("--datum", metavar="ÅÅÅÅ-MM-DD", help="Enkäten: mötets datum.")
+@click.option("--antal", default=1, show_default=True, type=click.IntRange(1, 50),
+              help="Enkäten: hur många länkar (en per möte samma dag).")
+@click.option("--svar-per-lank", default=4, show_default=True, type=click.IntRange(1, 20),
+              help="Enkäten: hur många svar en länk tar emot (barnet och vårdnadshavarna).")
 @_data_option
-def links(form_id, lasar, base_url, out_path, giltig_dagar, data_dir):
-    """Skriv en personlig länk per skola i registret, för koppling av brev.
+def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation, datum, antal, svar_per_lank,
+          data_dir):
+    """Skriv en personlig länk per skola i registret, för koppling av brev; eller enkätlänkar för ett möte.
 
     Filen har kolumnerna skolenhetskod, skolnamn och lank. Den är UTF-8 med BOM och semikolon,
     så att svenska Excel och Word öppnar den med å, ä och ö rätt. Varje länk gäller en blankett,
-    en skola och ett läsår, och slutar gälla efter --giltig-dagar.
+    en skola och ett läsår, och slutar gälla efter --giltig-dagar. För mötesrapporten får filen
+    också en rad per verksamhet utanför skolan (tom skolenhetskod).
+
+    För enkäten (--form delaktighet) skrivs länkar för ett möte ut i stället: de bär bara skolan
+    (eller verksamheten) och mötesdatumet, och tar emot --svar-per-lank svar var.
 
     \b
     Exempel:
       sip-backoffice links --form arsuppfoljning --lasar 2025/26 --base-url https://sip.example.se --out lankar.csv
       sip-backoffice links --form avvikelse --lasar 2025/26 --giltig-dagar 365 --out avvikelse-lankar.csv
+      sip-backoffice links --form motesrapport --lasar 2025/26 --out moteslankar.csv
+      sip-backoffice links --form delaktighet --skola 12345678 --datum 2025-11-14
     """
-    from backoffice.links import LinkSigner, check_lasar, load_secret, school_links, write_links_csv
+    from backoffice.links import (SURVEY_FORM, SURVEY_VALID_DAYS, LinkSigner, check_lasar, load_secret,
+                                  organisation_links, school_links, write_links_csv)
 
+    if not base_url.startswith(("http://", "https://")):
+        raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
+    if form_id == SURVEY_FORM:
+        register = _load_register()
+        signer = LinkSigner(load_secret(_data_dir(data_dir)))
+        return _survey_links(signer, register, skola, organisation, datum, base_url, antal, svar_per_lank,
+                             giltig_dagar or SURVEY_VALID_DAYS)
+    if skola or organisation or datum:
+        raise CliError("--skola, --organisation och --datum gäller bara enkäten (--form delaktighet).")
+    if not lasar or not out_path:
+        raise CliError("Ange läsåret med --lasar och filen som ska skrivas med --out.")
+    giltig_dagar = giltig_dagar or 120
     try:
         check_lasar(lasar)
     except ValueError as error:
         raise CliError(str(error)) from None
-    if not base_url.startswith(("http://", "https://")):
-        raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
     register = _load_register()
     signer = LinkSigner(load_secret(_data_dir(data_dir)))
     rows = school_links(signer, register, form_id, lasar, base_url, valid_days=giltig_dagar)
+    rows += organisation_links(signer, _organisations(form_id), form_id, lasar, base_url, valid_days=giltig_dagar)
     try:
         write_links_csv(rows, out_path)
     except OSError as error:
