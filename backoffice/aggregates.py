@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from backoffice.compile import GroupStats, SchoolStats, Statistics, share
+from backoffice.compile import (AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, SchoolStats,
+                                Statistics, share)
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."
@@ -85,6 +86,38 @@ def _school(s: SchoolStats, threshold: int) -> dict[str, Any]:
     return entry
 
 
+def _meetings(m: MeetingStats, threshold: int, count: int | str | None = None) -> dict[str, Any]:
+    """Meeting figures: the count suppressed, each share hidden when its count or its part is."""
+    count = suppress(m.moten, threshold) if count is None else count
+    entry: dict[str, Any] = {"namn": m.namn, "moten": count}
+    for attribute, _, _ in MEETING_FLAGS:
+        entry[f"andel_{attribute}"] = _ratio(m.andel(attribute), count, suppress(getattr(m, attribute), threshold))
+    return entry
+
+
+def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
+    """Survey averages per statement with their number of answers; no average from too few answers."""
+    minimum = max(threshold, MIN_ANSWERS)
+    survey = stats.survey
+
+    def figures(answers) -> dict[str, Any]:
+        if 0 < answers.antal < minimum:
+            return {"svar": suppress(answers.antal, minimum), "medel": SUPPRESSED}
+        average = answers.medel(minimum)
+        return {"svar": answers.antal, "medel": None if average is None else round(average, 2)}
+
+    if survey is None:
+        return {"svar": 0, "per_svarande": {}, "pastaenden": [], "minsta_antal": minimum}
+    return {
+        "svar": suppress(survey.svar, threshold),
+        "per_svarande": {a: suppress(n, threshold) for a, n in survey.per_svarande.items()},
+        "minsta_antal": minimum,
+        "pastaenden": [{"falt": item.field, "namn": item.title, **figures(item.alla),
+                        "per_svarande": {a: figures(item.per_svarande[a]) for a in AUDIENCES}}
+                       for item in survey.pastaenden],
+    }
+
+
 def _counts(items, threshold: int, breakdown: bool) -> list[dict[str, Any]]:
     counts = [c.antal for c in items]
     values = suppress_breakdown(counts, threshold) if breakdown else [suppress(c, threshold) for c in counts]
@@ -145,8 +178,19 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
             "stickprov_andel_uppfyllda": _ratio(t.stickprov_andel, suppress(t.stickprov_dokument, threshold)),
         } for t in stats.trend],
     }
+    # Groups of schools and organisations outside school add up to all meetings.
+    parts = list(stats.meetings_by_group) + list(stats.meetings_by_organisation)
+    counts = suppress_breakdown([p.moten for p in parts], threshold)
+    entries = [_meetings(p, threshold, c) for p, c in zip(parts, counts)]
+    data["moten"] = {
+        "totalt": _meetings(stats.meetings, threshold),
+        "grupper": entries[:len(stats.meetings_by_group)],
+        "organisationer": entries[len(stats.meetings_by_group):],
+    }
+    data["delaktighet"] = _survey(stats, threshold)
     if per_school:
         data["skolor"] = [_school(s, threshold) for s in stats.schools]
+        data["moten"]["skolor"] = [_meetings(m, threshold) for m in stats.meetings_by_school]
     return data
 
 

@@ -9,7 +9,7 @@ import click
 
 from backoffice import config
 
-FORMS = ("arsuppfoljning", "avvikelse", "stickprov")
+FORMS = ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport", "delaktighet")
 DEFAULT_AGGREGATES = config.ROOT / "data" / "statistik.json"
 
 
@@ -169,7 +169,8 @@ def _summary(stats, loaded) -> str:
     t = stats.total
     lines = [f"Läsår {stats.lasar}: {t.inskickade} av {t.skolor} skolor har skickat in, "
              f"{t.sip_initierade} SIP-processer initierade, {stats.deviations.totalt} avvikelser, "
-             f"{stats.audit.dokument} granskade dokument."]
+             f"{stats.audit.dokument} granskade dokument, {stats.meetings.moten} rapporterade SIP-möten, "
+             f"{stats.survey.svar if stats.survey else 0} enkätsvar om delaktighet."]
     if loaded.left_out:
         lines.append(f"{loaded.left_out} ogiltiga rader lämnades utanför (se felen ovan). "
                      "Rätta raderna och kör kommandot igen för att få med dem.")

@@ -310,6 +310,90 @@ class TrendRow:
         return share(self.stickprov_uppfyllda, self.stickprov_kontroller)
 
 
+# The meeting report's figures: (attribute, field, the answer counted).
+MEETING_FLAGS = (
+    ("barnet_i_motet", "barnet_deltog", "i mötet"),
+    ("barnet_annat", "barnet_deltog", "på annat sätt"),
+    ("alla_deltog", "alla_kallade_deltog", "ja"),
+    ("inom_tre_veckor", "inom_tre_veckor", "ja"),
+    ("uppfoljning_bokad", "uppfoljning_bokad", "ja"),
+)
+# No average is shown from fewer answers than this (the survey is about children and families).
+MIN_ANSWERS = 5
+AUDIENCES = ("barn/ung", "vårdnadshavare")
+
+
+@dataclass
+class MeetingStats:
+    """Reported SIP meetings of a school, a group of schools, an organisation outside school or all."""
+
+    namn: str
+    moten: int = 0
+    barnet_i_motet: int = 0
+    barnet_annat: int = 0
+    alla_deltog: int = 0
+    inom_tre_veckor: int = 0
+    uppfoljning_bokad: int = 0
+    skolenhetskod: str = ""
+
+    def add(self, row: Mapping[str, str]) -> None:
+        """Count one meeting report."""
+        self.moten += 1
+        for attribute, name, answer in MEETING_FLAGS:
+            if (_yes_no(row.get(name)) or "") == answer:
+                setattr(self, attribute, getattr(self, attribute) + 1)
+
+    def merge(self, other: "MeetingStats") -> None:
+        """Add another's counts (a school's into its group)."""
+        self.moten += other.moten
+        for attribute, _, _ in MEETING_FLAGS:
+            setattr(self, attribute, getattr(self, attribute) + getattr(other, attribute))
+
+    def andel(self, attribute: str) -> float | None:
+        """The share of meetings with the flag (None without meetings)."""
+        return share(getattr(self, attribute), self.moten)
+
+    @property
+    def barnet_delaktigt(self) -> int:
+        """Meetings where the child took part in the meeting or in another way."""
+        return self.barnet_i_motet + self.barnet_annat
+
+
+@dataclass
+class Answers:
+    """The answers to one statement: how many, and their sum (the average is sum / count)."""
+
+    antal: int = 0
+    summa: int = 0
+
+    def add(self, value: int) -> None:
+        self.antal += 1
+        self.summa += value
+
+    def medel(self, minimum: int = MIN_ANSWERS) -> float | None:
+        """The average, or None from fewer than `minimum` answers."""
+        return self.summa / self.antal if self.antal and self.antal >= minimum else None
+
+
+@dataclass
+class StatementStats:
+    """One statement of the survey: all answers, and the answers per kind of respondent."""
+
+    field: str
+    title: str
+    alla: Answers
+    per_svarande: dict[str, Answers]
+
+
+@dataclass
+class Survey:
+    """The child and guardian survey of the school year."""
+
+    svar: int
+    per_svarande: dict[str, int]
+    pastaenden: list[StatementStats]
+
+
 @dataclass
 class Statistics:
     """Everything compiled for one school year, ready for the exporters."""
@@ -328,6 +412,12 @@ class Statistics:
     trend: list[TrendRow]
     # Rows left out because their school is not in the register, per form.
     outside_register: dict[str, int] = field(default_factory=dict)
+    # Meeting reports: all, per group of schools, per school (with reports), per organisation outside school.
+    meetings: MeetingStats = field(default_factory=lambda: MeetingStats("Hela förvaltningen"))
+    meetings_by_group: list[MeetingStats] = field(default_factory=list)
+    meetings_by_school: list[MeetingStats] = field(default_factory=list)
+    meetings_by_organisation: list[MeetingStats] = field(default_factory=list)
+    survey: Survey | None = None
 
     @property
     def missing(self) -> list[SchoolStats]:
@@ -496,6 +586,9 @@ def compile_statistics(
     arsuppfoljning: Iterable[Mapping[str, str]] = (),
     avvikelse: Iterable[Mapping[str, str]] = (),
     stickprov: Iterable[Mapping[str, str]] = (),
+    motesrapport: Iterable[Mapping[str, str]] = (),
+    delaktighet: Iterable[Mapping[str, str]] = (),
+    delaktighet_schema: Mapping | None = None,
     areas: Mapping[str, str] | None = None,
     sources: Iterable[str] = (),
     compiled_at: datetime | None = None,
@@ -506,6 +599,9 @@ def compile_statistics(
     only the latest per key counts. Every `avvikelse` row counts, in the school year of its date.
     `areas` maps skolenhetskod → område; without it schools are grouped by huvudmannatyp.
     Rows for schools outside the register are left out and counted in `outside_register`.
+    Every `motesrapport` row counts in the school year of its date (a school's, or an organisation's
+    outside school); `delaktighet` rows count in their `lasar`. The survey's statements are read
+    from `delaktighet_schema` (the form's schema; loaded from forms/ when not given).
     """
     lasar_months(lasar)  # rejects a malformed school year early, with a Swedish message
     outside: Counter[str] = Counter()
@@ -523,6 +619,27 @@ def compile_statistics(
     audit_all = in_register(latest_versions(stickprov, ("skolenhetskod", "lasar", "dokument_nr")), "stickprov")
     deviation_all = in_register(list(avvikelse), "avvikelse")
 
+    def school_or_organisation(rows: Iterable[Mapping[str, str]], form: str) -> list[Mapping[str, str]]:
+        # A row outside school names its organisation instead of a school code.
+        kept = []
+        for row in rows:
+            if str(row.get("skolenhetskod", "")).strip():
+                kept.extend(in_register([row], form))
+            elif str(row.get("organisation", "")).strip():
+                kept.append(row)
+            else:
+                outside[form] += 1
+        return kept
+
+    meeting_rows = [r for r in school_or_organisation(motesrapport, "motesrapport")
+                    if lasar_of_date(str(r.get("datum", "")).strip()) == lasar]
+    survey_rows = [r for r in school_or_organisation(delaktighet, "delaktighet")
+                   if str(r.get("lasar", "")).strip() == lasar]
+    if delaktighet_schema is None:
+        from backoffice.schemas import load_descriptor
+
+        delaktighet_schema = load_descriptor("delaktighet")
+
     annual_years = _by_year(annual_all, lambda r: str(r.get("lasar", "")).strip())
     deviation_years = _by_year(deviation_all, lambda r: lasar_of_date(str(r.get("datum", "")).strip()))
     audit_years = _by_year(audit_all, lambda r: str(r.get("lasar", "")).strip())
@@ -538,6 +655,7 @@ def compile_statistics(
         groups.setdefault(school.omrade, GroupStats(school.omrade)).add(school)
         owners.setdefault(school.huvudman, GroupStats(school.huvudman)).add(school)
         total.add(school)
+    meetings, meeting_groups, meeting_schools, meeting_orgs = _count_meetings(meeting_rows, schools)
     return Statistics(
         lasar=lasar,
         compiled_at=compiled_at or datetime.now(timezone.utc).replace(microsecond=0),
@@ -552,7 +670,61 @@ def compile_statistics(
         audit=_count_audit(audits, facts),
         trend=_trend(register, annual_years, deviation_years, audit_years, facts),
         outside_register=dict(outside),
+        meetings=meetings,
+        meetings_by_group=meeting_groups,
+        meetings_by_school=meeting_schools,
+        meetings_by_organisation=meeting_orgs,
+        survey=_count_survey(survey_rows, _statements(delaktighet_schema)),
     )
+
+
+def _statements(delaktighet_schema: Mapping | None) -> list[tuple[str, str]]:
+    """The survey's 1–5 statements (field, title) from its schema."""
+    fields = (delaktighet_schema or {}).get("fields", [])
+    return [(f["name"], f.get("title") or f["name"]) for f in fields
+            if f.get("type") == "integer" and sorted(_field_enum(f)) == [1, 2, 3, 4, 5]]
+
+
+def _count_meetings(rows: list[Mapping[str, str]], schools: list[SchoolStats]):
+    """Meeting reports counted for all, per school, per group of schools and per organisation."""
+    total = MeetingStats("Hela förvaltningen")
+    by_code: dict[str, MeetingStats] = {}
+    by_org: dict[str, MeetingStats] = {}
+    for row in rows:
+        total.add(row)
+        code = str(row.get("skolenhetskod", "")).strip()
+        if code:
+            by_code.setdefault(code, MeetingStats("", skolenhetskod=code)).add(row)
+        else:
+            name = str(row.get("organisation", "")).strip()
+            by_org.setdefault(name, MeetingStats(name)).add(row)
+    groups: dict[str, MeetingStats] = {}
+    per_school = []
+    for school in schools:  # already in Swedish name order
+        groups.setdefault(school.omrade, MeetingStats(school.omrade))
+        counted = by_code.get(school.skolenhetskod)
+        if counted is not None:
+            counted.namn = school.skolnamn
+            groups[school.omrade].merge(counted)
+            per_school.append(counted)
+    return (total, sorted(groups.values(), key=lambda g: swedish_key(g.namn)), per_school,
+            sorted(by_org.values(), key=lambda g: swedish_key(g.namn)))
+
+
+def _count_survey(rows: list[Mapping[str, str]], statements: list[tuple[str, str]]) -> Survey:
+    respondents: Counter[str] = Counter()
+    result = [StatementStats(name, title, Answers(), {a: Answers() for a in AUDIENCES})
+              for name, title in statements]
+    for row in rows:
+        who = str(row.get("svarande", "")).strip().lower()
+        respondents[who] += 1
+        for item in result:
+            value = _int(row.get(item.field))
+            if value is None or not 1 <= value <= 5:
+                continue
+            item.alla.add(value)
+            item.per_svarande.setdefault(who, Answers()).add(value)
+    return Survey(svar=len(rows), per_svarande={a: respondents.get(a, 0) for a in AUDIENCES}, pastaenden=result)
 
 
 def load_form_facts() -> FormFacts:

@@ -53,7 +53,8 @@ def demo_rows(register: Mapping[str, Any], years: Iterable[str], facts: FormFact
     """Rows for the three forms, as the store holds them (strings; a few schools submit twice)."""
     rng = random.Random(seed)
     today = today or date.today()
-    rows: dict[str, list[dict[str, str]]] = {"arsuppfoljning": [], "avvikelse": [], "stickprov": []}
+    rows: dict[str, list[dict[str, str]]] = {"arsuppfoljning": [], "avvikelse": [], "stickprov": [],
+                                             "motesrapport": [], "delaktighet": []}
     codes = sorted(register)
     categories = list(facts.categories) or ["Annat"]
     organisations = [o for o in facts.organisations if o != "skola"] or ["annan"]
@@ -89,6 +90,9 @@ def demo_rows(register: Mapping[str, Any], years: Iterable[str], facts: FormFact
                     "rapporterad_medcontrol": rng.choice(["ja", "ja", "nej"]),
                     "beskrivning": rng.choice(DESCRIPTIONS),
                 })
+            for _ in range(rng.choice([0, 0, 1, 1, 2, 3]) if days else 0):
+                _demo_meeting(rng, rows, {"skolenhetskod": code, "organisation": ""}, rng.choice(days), year_index,
+                              lasar)
             if rng.random() < audit_share:
                 for number in range(1, rng.randint(2, 4) + 1):
                     doc = {"skolenhetskod": code, "lasar": lasar, "dokument_nr": str(number),
@@ -96,7 +100,42 @@ def demo_rows(register: Mapping[str, Any], years: Iterable[str], facts: FormFact
                     for requirement in facts.requirements:
                         doc[requirement.field] = "ja" if rng.random() < 0.7 + 0.03 * year_index else "nej"
                     rows["stickprov"].append(doc)
+        # Meetings outside school (preschool, social services, the region), a few per organisation.
+        for organisation in MEETING_ORGANISATIONS:
+            for _ in range(rng.randint(6, 14) if days else 0):
+                _demo_meeting(rng, rows, {"skolenhetskod": "", "organisation": organisation}, rng.choice(days),
+                              year_index, lasar)
     return rows
+
+
+MEETING_ORGANISATIONS = ("förskola", "socialtjänst", "region")
+STATEMENTS = ("blev_lyssnad", "forstod_beslut", "utgar_fran_behov", "vet_vem_kontakta", "kandes_tryggt")
+
+
+def _demo_meeting(rng: random.Random, rows: dict, who: dict, day: date, year_index: int, lasar: str) -> None:
+    """One reported meeting and the survey answers after it (a child sometimes, guardians more often)."""
+    everyone = rng.random() < 0.75
+    child = rng.choices(["i mötet", "på annat sätt", "nej"], [0.55 + 0.05 * year_index, 0.25, 0.2])[0]
+    calling = "skola" if who["skolenhetskod"] else who["organisation"]
+    rows["motesrapport"].append({
+        **who, "datum": day.isoformat(), "sammankallande": calling,
+        "antal_verksamheter": str(rng.randint(2, 5)), "alla_kallade_deltog": "ja" if everyone else "nej",
+        "ersattare_skickades": "ej aktuellt" if everyone else rng.choice(["ja", "nej"]),
+        "barnet_deltog": child, "vardnadshavare_deltog": "ja" if rng.random() < 0.9 else "nej",
+        "inom_tre_veckor": "ja" if rng.random() < 0.6 + 0.05 * year_index else "nej",
+        "huvudansvarig_utsedd": "ja" if rng.random() < 0.85 else "nej",
+        "uppfoljning_bokad": "ja" if rng.random() < 0.7 else "nej",
+        "mal_kort_sikt": "ja" if rng.random() < 0.8 else "nej", "mal_lang_sikt": "ja" if rng.random() < 0.6 else "nej",
+    })
+    answering = (["barn/ung"] if child != "nej" and rng.random() < 0.5 else []) + \
+        ["vårdnadshavare"] * rng.choice([0, 1, 1, 2])
+    for svarande in answering:
+        mood = rng.gauss(3.9 if svarande == "vårdnadshavare" else 3.6, 0.7)
+        answer = {"skolenhetskod": who["skolenhetskod"], "organisation": who["organisation"], "lasar": lasar,
+                  "svarande": svarande, "kommentar": ""}
+        for statement in STATEMENTS:
+            answer[statement] = str(min(5, max(1, round(rng.gauss(mood, 0.8)))))
+        rows["delaktighet"].append(answer)
 
 
 def write_demo_store(data_dir, rows: Mapping[str, list[dict[str, str]]]) -> dict[str, int]:

@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from backoffice.compile import GroupStats, Statistics
+from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, Statistics
 
 # Column kinds: how a value is typed and formatted.
 TEXT, INT, PERCENT, DECIMAL, NUMBER = "text", "int", "percent", "decimal", "number"
 
 SHEET_NAMES = (
-    "Översikt", "Per skola", "Per huvudman och område", "Avvikelser", "Stickprov",
+    "Översikt", "Per skola", "Per huvudman och område", "Avvikelser", "Stickprov", "Möten", "Delaktighet",
     "Saknas", "Behov", "Trend", "Om statistiken",
 )
 
@@ -278,6 +278,83 @@ def _audit(stats: Statistics) -> Sheet:
                                y_title="Andel", percent=True)])
 
 
+# The meeting figures' Swedish names, in MEETING_FLAGS order.
+MEETING_LABELS = {
+    "barnet_i_motet": "Barnet deltog i mötet",
+    "barnet_annat": "Barnet delaktigt på annat sätt",
+    "alla_deltog": "Alla kallade deltog",
+    "inom_tre_veckor": "Mötet inom tre veckor",
+    "uppfoljning_bokad": "Uppföljning bokad",
+}
+SUPPRESSED_TEXT = ".."
+
+
+def _meeting_columns(label: str, width: int = 34) -> list[Column]:
+    return [Column(label, TEXT, width), Column("Rapporterade möten", INT, 12, "bar")] + [
+        Column(f"Andel: {MEETING_LABELS[a].lower()}", PERCENT, 13, "scale") for a, _, _ in MEETING_FLAGS]
+
+
+def _meeting_row(m: MeetingStats) -> list[Any]:
+    return [m.namn, m.moten] + [m.andel(a) for a, _, _ in MEETING_FLAGS]
+
+
+def _meetings(stats: Statistics) -> Sheet:
+    m = stats.meetings
+    outside = sum(o.moten for o in stats.meetings_by_organisation)
+    overall = Table("MotenTotalt", [Column("Mått", TEXT, 46), Column("Antal", INT, 12), Column("Andel", PERCENT, 10)], [
+        ["Rapporterade SIP-möten", m.moten, None],
+        ["Möten som skolor rapporterat", m.moten - outside, share_or_none(m.moten - outside, m.moten)],
+        ["Möten utanför skolan", outside, share_or_none(outside, m.moten)],
+        ["Barnet delaktigt (i mötet eller på annat sätt)", m.barnet_delaktigt, share_or_none(m.barnet_delaktigt, m.moten)],
+    ] + [[MEETING_LABELS[a], getattr(m, a), m.andel(a)] for a, _, _ in MEETING_FLAGS], title="Totalt")
+    label = "Område" if stats.grouping == "område" else "Huvudmannatyp"
+    per_group = Table("MotenPerGrupp", _meeting_columns(label), [_meeting_row(g) for g in stats.meetings_by_group],
+                      title=f"Per {label.lower()}")
+    per_school = Table("MotenPerSkola", [Column("Skolenhetskod", TEXT, 14)] + _meeting_columns("Skolnamn", 36),
+                       [[s.skolenhetskod] + _meeting_row(s) for s in stats.meetings_by_school],
+                       title="Per skola (skolor som rapporterat möten)")
+    per_org = Table("MotenPerOrganisation", _meeting_columns("Organisation utanför skolan"),
+                    [_meeting_row(o) for o in stats.meetings_by_organisation],
+                    title="Möten utanför skolan, per organisation")
+    return Sheet("Möten", [overall, per_group, per_school, per_org],
+                 heading=[f"Rapporterade SIP-möten läsår {stats.lasar}: {m.moten}"],
+                 charts=[Chart("Andel av mötena", overall.name, [2], "bar", y_title="Andel", percent=True)])
+
+
+def share_or_none(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _average(answers, minimum: int = MIN_ANSWERS) -> Any:
+    """An average as the sheet shows it: `..` from 1 to minimum−1 answers, empty from none."""
+    if not answers.antal:
+        return None
+    return SUPPRESSED_TEXT if answers.antal < minimum else answers.medel(minimum)
+
+
+def _survey(stats: Statistics) -> Sheet:
+    survey = stats.survey
+    statements = survey.pastaenden if survey else []
+    columns = [Column("Påstående", TEXT, 46), Column("Svar", INT, 10), Column("Medelvärde (1–5)", DECIMAL, 12)]
+    for audience in AUDIENCES:
+        columns += [Column(f"Svar: {audience}", INT, 12), Column(f"Medelvärde: {audience}", DECIMAL, 14)]
+    rows = []
+    for item in statements:
+        row = [item.title, item.alla.antal, _average(item.alla)]
+        for audience in AUDIENCES:
+            answers = item.per_svarande[audience]
+            row += [answers.antal, _average(answers)]
+        rows.append(row)
+    per_audience = ", ".join(f"{a} {n}" for a, n in (survey.per_svarande.items() if survey else []))
+    heading = [f"Enkäten om delaktighet efter SIP-möten, läsår {stats.lasar}: {survey.svar if survey else 0} svar"
+               + (f" ({per_audience})" if per_audience else ""),
+               f"Svaren går från 1 (stämmer inte alls) till 5 (stämmer helt). Ett medelvärde visas bara när "
+               f"minst {MIN_ANSWERS} har svarat; annars står det {SUPPRESSED_TEXT}."]
+    table = Table("DelaktighetPastaenden", columns, rows, title="Per påstående")
+    return Sheet("Delaktighet", [table], heading=heading,
+                 charts=[Chart("Medelvärde per påstående", table.name, [2], "bar", y_title="Medelvärde")])
+
+
 def _missing(stats: Statistics) -> Sheet:
     columns = [Column("Skolenhetskod", TEXT, 14), Column("Skolnamn", TEXT, 36), Column("Huvudman", TEXT, 30),
                Column("Huvudmannatyp", TEXT, 14), Column("Område" if stats.grouping == "område" else "Grupp", TEXT, 18),
@@ -331,6 +408,12 @@ DEFINITIONS = [
                            "dokument räknas."),
     ("Andel uppfyllda krav", "Uppfyllda krav delat med kontrollerade krav (dokument × dokumentationskrav)."),
     ("Behov", "Skolornas fritextsvar, ordagrant. Texten är skriven som text och räknas aldrig som formel."),
+    ("Rapporterade möten", "SIP-möten rapporterade i mötesrapporten, räknade till läsåret efter mötets datum. "
+                           "Möten utanför skolan redovisas per organisation och ingår i totalen."),
+    ("Andel av mötena", "Möten där svaret var det angivna (till exempel att barnet deltog i mötet) delat med "
+                        "alla rapporterade möten i gruppen."),
+    ("Delaktighet", "Anonyma svar från barn, unga och vårdnadshavare efter ett möte, 1 (stämmer inte alls) till 5 "
+                    "(stämmer helt). Medelvärdet visas bara när minst fem har svarat."),
     ("Trend", "Samma mått läsår för läsår, så långt lagret räcker. Antalet skolor i registret är dagens "
               "register för alla läsår."),
     ("Område", "Området enligt den områdesfil samordnaren angav. Utan områdesfil grupperas skolorna efter "
@@ -362,4 +445,4 @@ def _about(stats: Statistics) -> Sheet:
 def build_sheets(stats: Statistics) -> list[Sheet]:
     """Every sheet of the workbook, in order (names as in SHEET_NAMES)."""
     return [_overview(stats), _per_school(stats), _per_group(stats), _deviations(stats), _audit(stats),
-            _missing(stats), _needs(stats), _trend(stats), _about(stats)]
+            _meetings(stats), _survey(stats), _missing(stats), _needs(stats), _trend(stats), _about(stats)]

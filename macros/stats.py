@@ -52,14 +52,15 @@ def _e(text: Any) -> str:
 
 # ---------------------------------------------------------------- building blocks
 
-def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any]], *, percent: bool = False) -> str:
+def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any]], *, percent: bool = False,
+              maximum: float | None = None, decimals: int = 0) -> str:
     """A horizontal bar chart as an accessible SVG (a titled image; the table after it has the data).
 
     Each label stands above its bar, so the chart stays narrow and its text readable on a phone.
     """
     width, bar_width, row_height, top = 440, 340, 40, 4
     numbers = [v for _, v in items if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    scale_max = 1.0 if percent else max(numbers + [1])
+    scale_max = 1.0 if percent else (maximum or max(numbers + [1]))
     height = top * 2 + row_height * len(items)
     parts = [
         f'<svg role="img" aria-labelledby="{chart_id}-titel" viewBox="0 0 {width} {height}" '
@@ -70,7 +71,7 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any]], *, percen
     for index, (label, value) in enumerate(items):
         y = top + index * row_height
         parts.append(f'<text x="0" y="{y + 14}" font-size="14" fill="{TEXT_COLOUR}">{_e(label)}</text>')
-        shown = fmt_share(value) if percent else fmt_number(value)
+        shown = fmt_share(value) if percent else fmt_number(value, decimals)
         length = 0.0
         if isinstance(value, (int, float)) and value:
             length = max(2.0, bar_width * value / scale_max)
@@ -110,10 +111,12 @@ def _slug(text: str) -> str:
 
 
 def chart_with_table(chart_id: str, title: str, label: str, items: list[tuple[str, Any]], *,
-                     percent: bool = False, value_header: str = "Antal") -> str:
+                     percent: bool = False, value_header: str = "Antal", maximum: float | None = None,
+                     decimals: int = 0) -> str:
     """A figure (SVG bars) followed by its data table."""
-    fmt = fmt_share if percent else fmt_number
-    return (f'<figure class="sip-diagram">{bar_chart(chart_id, title, items, percent=percent)}'
+    fmt = fmt_share if percent else (lambda v: fmt_number(v, decimals))
+    chart = bar_chart(chart_id, title, items, percent=percent, maximum=maximum, decimals=decimals)
+    return (f'<figure class="sip-diagram">{chart}'
             f"<figcaption>{_e(title)}</figcaption></figure>\n"
             + data_table(title, [label, value_header], [[name, fmt(v)] for name, v in items]))
 
@@ -184,6 +187,69 @@ def _trend(data: dict) -> str:
             f"</figure>\n" + data_table("Läsår för läsår", header, rows))
 
 
+MEETING_SHARES = [
+    ("andel_barnet_i_motet", "Barnet deltog i mötet"),
+    ("andel_barnet_annat", "Barnet var delaktigt på annat sätt"),
+    ("andel_alla_deltog", "Alla kallade deltog"),
+    ("andel_inom_tre_veckor", "Mötet hölls inom tre veckor"),
+    ("andel_uppfoljning_bokad", "Uppföljning bokades"),
+]
+AUDIENCE_LABELS = {"barn/ung": "Barn och unga", "vårdnadshavare": "Vårdnadshavare"}
+
+
+def _meeting_table(caption: str, label: str, entries: list[dict]) -> str:
+    header = [label, "Möten"] + [name for _, name in MEETING_SHARES]
+    rows = [[e["namn"], fmt_number(e["moten"])] + [fmt_share(e[key]) for key, _ in MEETING_SHARES] for e in entries]
+    return data_table(caption, header, rows)
+
+
+def _meetings(data: dict) -> str:
+    meetings = data["moten"]
+    total = meetings["totalt"]
+    if not total["moten"]:
+        return "Inga SIP-möten har rapporterats för läsåret ännu."
+    out = [f"Rapporterade SIP-möten: **{fmt_number(total['moten'])}**. Andelarna räknas på alla rapporterade möten.",
+           chart_with_table("moten-andelar", "Andel av de rapporterade mötena", "Mått",
+                            [(name, total[key]) for key, name in MEETING_SHARES], percent=True,
+                            value_header="Andel")]
+    label = GROUP_LABELS.get(data.get("gruppering"), "Grupp")
+    if meetings["grupper"]:
+        out.append(_meeting_table(f"SIP-möten per {label.lower()}", label, meetings["grupper"]))
+    if meetings["organisationer"]:
+        out.append(_meeting_table("SIP-möten utanför skolan, per organisation", "Organisation",
+                                  meetings["organisationer"]))
+    if data.get("skolor_publiceras") and meetings.get("skolor"):
+        out.append(_meeting_table("SIP-möten per skola", "Skola", meetings["skolor"]))
+    return "\n\n".join(out)
+
+
+def _survey(data: dict) -> str:
+    survey = data["delaktighet"]
+    if not survey["pastaenden"] or not survey["svar"]:
+        return "Inga svar på enkäten om delaktighet har kommit in för läsåret ännu."
+    minimum = survey["minsta_antal"]
+    who = ", ".join(f"{AUDIENCE_LABELS.get(a, a).lower()} {fmt_number(n)}" for a, n in survey["per_svarande"].items())
+    header = ["Påstående", "Svar", "Medelvärde"]
+    for audience in AUDIENCE_LABELS.values():
+        header += [f"{audience}: svar", f"{audience}: medelvärde"]
+    rows = []
+    for item in survey["pastaenden"]:
+        row = [item["namn"], fmt_number(item["svar"]), fmt_number(item["medel"], 1)]
+        for audience in AUDIENCE_LABELS:
+            part = item["per_svarande"].get(audience, {"svar": 0, "medel": None})
+            row += [fmt_number(part["svar"]), fmt_number(part["medel"], 1)]
+        rows.append(row)
+    return "\n\n".join([
+        f"Barn, unga och vårdnadshavare svarar efter mötet, utan namn: {fmt_number(survey['svar'])} svar ({who}). "
+        f"Svaren går från 1 (stämmer inte alls) till 5 (stämmer helt). Ett medelvärde visas bara när minst "
+        f"{minimum} har svarat; annars står det `..`.",
+        chart_with_table("delaktighet-medel", "Medelvärde per påstående (1–5)", "Påstående",
+                         [(item["namn"], item["medel"]) for item in survey["pastaenden"]],
+                         value_header="Medelvärde", maximum=5, decimals=1),
+        data_table("Enkäten om delaktighet per påstående", header, rows),
+    ])
+
+
 def _schools(data: dict) -> str:
     header = ["Skola", "Status", "SIP-processer", "Per 100 elever", "Avvikelser", "Uppfyllda krav"]
     rows = [[s["namn"], s["status"], fmt_number(s["sip_initierade"]), fmt_number(s["sip_per_100_elever"], 1),
@@ -217,6 +283,10 @@ def render_page(data: dict | None) -> str:
     out.append("## Stickprov i SIP-dokumentationen\n\n" + chart_with_table(
         "stickprov-krav", "Andel granskade dokument som uppfyller kravet", "Dokumentationskrav",
         [(r["namn"], r["andel"]) for r in data["stickprov_per_krav"]], percent=True, value_header="Andel"))
+    if data.get("moten"):
+        out.append("## SIP-möten\n\n" + _meetings(data))
+    if data.get("delaktighet"):
+        out.append("## Barnets och vårdnadshavarnas delaktighet\n\n" + _survey(data))
     label = GROUP_LABELS.get(data.get("gruppering"), "Grupp")
     out.append(f"## Per {label.lower()}\n\n" + _groups(data))
     out.append("## Över tid\n\n" + _trend(data))

@@ -20,12 +20,21 @@ CONTRACT = {
         "insatser_med_ansvarig", "mal_kort_sikt", "mal_lang_sikt", "uppfoljning_tid_plats",
         "ratt_arendetyp",
     ],
+    "motesrapport": [
+        "skolenhetskod", "organisation", "datum", "sammankallande", "antal_verksamheter",
+        "alla_kallade_deltog", "ersattare_skickades", "barnet_deltog", "vardnadshavare_deltog",
+        "inom_tre_veckor", "huvudansvarig_utsedd", "uppfoljning_bokad", "mal_kort_sikt", "mal_lang_sikt",
+    ],
+    "delaktighet": [
+        "skolenhetskod", "organisation", "lasar", "svarande", "blev_lyssnad", "forstod_beslut",
+        "utgar_fran_behov", "vet_vem_kontakta", "kandes_tryggt", "kommentar",
+    ],
 }
 WIDGETS = {"radio", "select", "checkboxes", "textarea", "number", "date", "text"}
 
 
-def test_form_ids_are_the_three_forms():
-    assert schemas.form_ids() == ["arsuppfoljning", "avvikelse", "stickprov"]
+def test_form_ids_are_the_five_forms():
+    assert schemas.form_ids() == ["arsuppfoljning", "avvikelse", "delaktighet", "motesrapport", "stickprov"]
 
 
 @pytest.mark.parametrize("form_id", sorted(CONTRACT))
@@ -110,4 +119,4 @@ def test_unknown_form_has_a_swedish_message_listing_the_forms():
     with pytest.raises(schemas.UnknownFormError) as info:
         schemas.load_schema("arsupföljning")
     assert "Det finns ingen blankett som heter ”arsupföljning”" in str(info.value)
-    assert "arsuppfoljning, avvikelse, stickprov" in str(info.value)
+    assert "arsuppfoljning, avvikelse, delaktighet, motesrapport, stickprov" in str(info.value)
