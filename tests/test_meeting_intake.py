@@ -1,0 +1,281 @@
+"""Meeting reports and the anonymous survey over real HTTP: links, answer limit, rate limits, refusals."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from click.testing import CliRunner
+
+from backoffice.cli import main
+from backoffice.links import form_url
+from backoffice.store import COUNTER_NAME, read_rows
+from intake_support import (LASAR, SECRET, hidden_fields, intake_server, open_form, running_server,  # noqa: F401
+                            schools, submit)
+
+MEETING = {
+    "datum": "2025-10-03", "sammankallande": "skola", "antal_verksamheter": "3", "alla_kallade_deltog": "nej",
+    "ersattare_skickades": "ja", "barnet_deltog": "på annat sätt", "vardnadshavare_deltog": "ja",
+    "inom_tre_veckor": "ja", "huvudansvarig_utsedd": "ja", "uppfoljning_bokad": "ja", "mal_kort_sikt": "ja",
+    "mal_lang_sikt": "nej",
+}
+ANSWER = {"svarande": "barn/ung", "blev_lyssnad": "4", "forstod_beslut": "5", "utgar_fran_behov": "3",
+          "vet_vem_kontakta": "2", "kandes_tryggt": "5", "kommentar": "Det var bra att jag fick vara med."}
+MEETING_DAY = "2025-10-03"
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def payload(token: str) -> dict:
+    """What a link token carries (its signed JSON payload, readable by anyone who has the link)."""
+    body = token.split(".")[1] if token.startswith(".") else token.split(".")[0]
+    compressed = token.startswith(".")
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    if compressed:
+        import zlib
+
+        raw = zlib.decompress(raw)
+    return json.loads(raw)
+
+
+def survey_link(server, school: str = "", *, organisation: str = "", datum: str = MEETING_DAY, **kwargs) -> str:
+    token = server.signer.make_survey_token(datum, skolenhetskod=school, organisation=organisation, **kwargs)
+    return form_url(server.base_url, "delaktighet", token)
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["lank"][0]
+
+
+# ---------------------------------------------------------------- the meeting report
+
+def test_a_meeting_report_is_stored_and_its_receipt_offers_the_survey_link(intake_server, schools):
+    session = requests.Session()
+    link = intake_server.link("motesrapport", schools[0])
+    response = submit(session, intake_server, "motesrapport", link, MEETING)
+    assert response.status_code == 200, text_of(response.text)[:400]
+    text = text_of(response.text)
+    assert "Tack! Ditt svar är mottaget" in text and "Enkät till barnet och vårdnadshavarna" in text
+    (row,) = read_rows(intake_server.data_dir, "motesrapport")
+    assert (row["skolenhetskod"], row["organisation"], row["barnet_deltog"]) == (schools[0], "", "på annat sätt")
+    # The survey link on the receipt: for this school and meeting date only, four answers.
+    survey = unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', response.text).group(1))
+    claims = payload(token_of(survey))
+    assert set(claims) == {"f", "s", "l", "d", "m", "n", "e"}
+    assert (claims["f"], claims["s"], claims["d"], claims["l"], claims["m"]) == (
+        "delaktighet", schools[0], "2025-10-03", "2025/26", 4)
+    # The same receipt shows the same link when it is opened again.
+    again = session.get(response.url, timeout=10)
+    assert unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', again.text).group(1)) == survey
+    opened = session.get(survey.replace("http://localhost", intake_server.base_url), timeout=10)
+    assert opened.status_code == 200 and "Vad tyckte du om mötet?" in text_of(opened.text)
+
+
+def test_a_meeting_outside_school_is_reported_with_an_organisation_link(intake_server):
+    token = intake_server.signer.make_token("motesrapport", "", LASAR, organisation="socialtjänst")
+    link = form_url(intake_server.base_url, "motesrapport", token)
+    session = requests.Session()
+    form = session.get(link, timeout=10)
+    assert "Verksamhet" in text_of(form.text) and "Socialtjänst" in text_of(form.text)
+    answer = dict(MEETING, sammankallande="socialtjänst")
+    response = submit(session, intake_server, "motesrapport", link, answer)
+    assert response.status_code == 200, text_of(response.text)[:400]
+    (row,) = read_rows(intake_server.data_dir, "motesrapport")
+    assert (row["skolenhetskod"], row["organisation"]) == ("", "socialtjänst")
+    survey = unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', response.text).group(1))
+    assert payload(token_of(survey))["o"] == "socialtjänst" and payload(token_of(survey))["s"] == ""
+
+
+def test_an_invalid_meeting_report_is_shown_again_with_the_message_and_not_stored(intake_server, schools):
+    session = requests.Session()
+    link = intake_server.link("motesrapport", schools[0])
+    response = submit(session, intake_server, "motesrapport", link, dict(MEETING, ersattare_skickades="ej aktuellt"))
+    assert response.status_code == 422
+    assert "inte ej aktuellt" in text_of(response.text)
+    assert read_rows(intake_server.data_dir, "motesrapport") == []
+
+
+def refused(server, response, form_id, text):
+    assert response.status_code == 403, text_of(response.text)[:300]
+    assert text in text_of(response.text) and "Inget har sparats" in text_of(response.text)
+    assert read_rows(server.data_dir, form_id) == []
+
+
+def post(server, form_id, token, answer, **extra):
+    data = {"lank": token, "csrf": server.signer.make_csrf(token), **answer, **extra}
+    return requests.post(server.form_url(form_id), data=data, timeout=10)
+
+
+def test_meeting_report_refuses_forged_expired_and_other_school_tokens(intake_server, schools):
+    good = intake_server.signer.make_token("motesrapport", schools[0], LASAR)
+    forged = good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB")
+    refused(intake_server, post(intake_server, "motesrapport", forged, MEETING), "motesrapport", "inte giltig")
+    expired = intake_server.signer.make_token("motesrapport", schools[0], LASAR, valid_days=1,
+                                              now=time.time() - 3 * 86400)
+    refused(intake_server, post(intake_server, "motesrapport", expired, MEETING), "motesrapport", "slutat gälla")
+    other = post(intake_server, "motesrapport", good, MEETING, skolenhetskod=schools[1])
+    refused(intake_server, other, "motesrapport", "annan skola")
+    # A school's link cannot report in an organisation's name either.
+    refused(intake_server, post(intake_server, "motesrapport", good, MEETING, organisation="region"),
+            "motesrapport", "annan skola")
+    unknown = intake_server.signer.make_token("motesrapport", "", LASAR, organisation="polisen")
+    refused(intake_server, post(intake_server, "motesrapport", unknown, MEETING), "motesrapport", "Organisationen")
+
+
+# ---------------------------------------------------------------- the survey
+
+def test_a_survey_answer_is_stored_without_the_date_or_the_link(intake_server, schools):
+    link = survey_link(intake_server, schools[2])
+    session = requests.Session()
+    response = submit(session, intake_server, "delaktighet", link, ANSWER)
+    assert response.status_code == 200, text_of(response.text)[:400]
+    assert "Tack för dina svar!" in text_of(response.text)
+    assert ANSWER["kommentar"] not in response.text  # the answer is not shown again
+    (row,) = read_rows(intake_server.data_dir, "delaktighet")
+    assert (row["skolenhetskod"], row["lasar"], row["svarande"], row["utgar_fran_behov"]) == (
+        schools[2], "2025/26", "barn/ung", "3")
+    stored = (intake_server.data_dir / "delaktighet.csv").read_text("utf-8")
+    assert MEETING_DAY not in stored and token_of(link) not in stored
+    # The count is kept apart, under a hash of the link: neither the link nor the answer is in it.
+    counts = json.loads((intake_server.data_dir / COUNTER_NAME).read_text("utf-8"))
+    assert list(counts.values()) == [1]
+    assert token_of(link) not in json.dumps(counts) and schools[2] not in json.dumps(counts)
+
+
+def test_the_fifth_answer_on_a_default_link_is_refused_and_nothing_is_stored(intake_server, schools):
+    link = survey_link(intake_server, schools[0])
+    for who in ("barn/ung", "vårdnadshavare", "vårdnadshavare", "vårdnadshavare"):
+        response = submit(requests.Session(), intake_server, "delaktighet", link, dict(ANSWER, svarande=who))
+        assert response.status_code == 200
+    session = requests.Session()
+    # Opening the used-up link says so at once ...
+    opened = session.get(link, timeout=10)
+    assert opened.status_code == 403 and "redan tagit emot alla svar" in text_of(opened.text)
+    # ... and a post prepared before the fourth answer went in is refused too.
+    fifth = post(intake_server, "delaktighet", token_of(link), dict(ANSWER, svarande="vårdnadshavare"))
+    assert fifth.status_code == 403 and "Inget har sparats" in text_of(fifth.text)
+    assert len(read_rows(intake_server.data_dir, "delaktighet")) == 4
+    # Another meeting's link still takes answers.
+    other = submit(requests.Session(), intake_server, "delaktighet", survey_link(intake_server, schools[0]), ANSWER)
+    assert other.status_code == 200
+    assert len(read_rows(intake_server.data_dir, "delaktighet")) == 5
+
+
+def test_the_answer_limit_is_set_per_link_and_holds_under_concurrent_posts(intake_server, schools):
+    token = token_of(survey_link(intake_server, schools[1], max_answers=2))
+    barrier = threading.Barrier(8)
+
+    def send(_):
+        barrier.wait()
+        return post(intake_server, "delaktighet", token, ANSWER).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(send, range(8)))
+    assert statuses == [200] * 2 + [403] * 6, statuses
+    assert len(read_rows(intake_server.data_dir, "delaktighet")) == 2
+
+
+def test_survey_refuses_forged_expired_other_school_and_non_survey_tokens(intake_server, schools):
+    good = token_of(survey_link(intake_server, schools[0]))
+    forged = good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB")
+    refused(intake_server, post(intake_server, "delaktighet", forged, ANSWER), "delaktighet", "inte giltig")
+    expired = token_of(survey_link(intake_server, schools[0], valid_days=1, now=time.time() - 3 * 86400))
+    refused(intake_server, post(intake_server, "delaktighet", expired, ANSWER), "delaktighet", "slutat gälla")
+    refused(intake_server, post(intake_server, "delaktighet", good, ANSWER, skolenhetskod=schools[1]),
+            "delaktighet", "annan skola")
+    refused(intake_server, post(intake_server, "delaktighet", good, ANSWER, lasar="2024/25"),
+            "delaktighet", "annan skola")
+    # A school's ordinary link (no meeting date, no answer limit) does not open the survey.
+    plain = intake_server.signer.make_token("delaktighet", schools[0], LASAR)
+    refused(intake_server, post(intake_server, "delaktighet", plain, ANSWER), "delaktighet", "inte giltig")
+    # Nor does a meeting report's link.
+    report = intake_server.signer.make_token("motesrapport", schools[0], LASAR)
+    refused(intake_server, post(intake_server, "delaktighet", report, ANSWER), "delaktighet", "inte giltig")
+    assert not (intake_server.data_dir / COUNTER_NAME).exists()
+
+
+def test_a_comment_with_personal_data_is_refused_without_repeating_it(intake_server, schools):
+    link = survey_link(intake_server, schools[0])
+    response = submit(requests.Session(), intake_server, "delaktighet", link,
+                      dict(ANSWER, kommentar="Ring mamma på 070-123 45 67"))
+    assert response.status_code == 422
+    assert "telefonnummer" in text_of(response.text) and "123 45 67" not in response.text.split("<textarea")[0]
+    assert read_rows(intake_server.data_dir, "delaktighet") == []
+    # A refused answer takes no place on the link.
+    assert not (intake_server.data_dir / COUNTER_NAME).exists()
+
+
+def test_survey_posts_are_rate_limited_per_link_and_per_client(built_site, tmp_path, schools):
+    with running_server(built_site, tmp_path / "store", survey_rate_per_link=(3, 600),
+                        survey_rate_per_client=(5, 600)) as server:
+        token = token_of(survey_link(server, schools[0]))
+        bad = dict(ANSWER, blev_lyssnad="9")  # invalid posts count as well: guessing costs tries
+        assert [post(server, "delaktighet", token, bad).status_code for _ in range(3)] == [422] * 3
+        limited = post(server, "delaktighet", token, ANSWER)
+        assert limited.status_code == 429
+        assert "För många försök" in text_of(limited.text) and "Inget har sparats" in text_of(limited.text)
+        assert limited.headers["Retry-After"] == "600"
+        # Every post counts for the client, the refused one too (4 so far): one more on a fresh link
+        # is the fifth and goes in, the sixth reaches the per-client limit.
+        fresh = token_of(survey_link(server, schools[1]))
+        assert post(server, "delaktighet", fresh, ANSWER).status_code == 200
+        last = post(server, "delaktighet", token_of(survey_link(server, schools[2])), ANSWER)
+        assert last.status_code == 429
+        assert len(read_rows(server.data_dir, "delaktighet")) == 1
+        # The other forms are not limited by the survey's limits.
+        report = requests.Session()
+        response = submit(report, server, "motesrapport", server.link("motesrapport", schools[0]), MEETING)
+        assert response.status_code == 200
+
+
+def test_guardian_wording_is_chosen_by_the_link_and_shown_without_javascript(intake_server, schools):
+    link = survey_link(intake_server, schools[0])
+    page = requests.get(link + "&vem=vuxen", timeout=10).text
+    assert 'value="vårdnadshavare" checked' in page
+    assert "Planen utgår från mitt barns behov." in page and "Planen utgår från mina behov." in page
+
+
+# ---------------------------------------------------------------- the links command
+
+def test_links_command_writes_survey_links_for_one_meeting(tmp_path, schools, monkeypatch):
+    monkeypatch.setenv("SIP_SECRET_KEY", SECRET)
+    from backoffice.links import LinkSigner
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    result = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", schools[0], "--datum", yesterday,
+                                       "--antal", "2", "--svar-per-lank", "3", "--base-url", "https://sip.example.se"])
+    assert result.exit_code == 0, result.output
+    urls = re.findall(r"https://sip\.example\.se/blanketter/delaktighet/\?lank=\S+", result.output)
+    assert len(urls) == 2 and urls[0] != urls[1]
+    claims = LinkSigner(SECRET).check_token("delaktighet", token_of(urls[0]))
+    assert (claims.skolenhetskod, claims.datum, claims.max_answers) == (schools[0], yesterday, 3)
+    bad = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--datum", yesterday])
+    assert bad.exit_code == 2 and "--skola" in bad.output
+    future = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", schools[0],
+                                       "--datum", (date.today() + timedelta(days=3)).isoformat()])
+    assert future.exit_code == 2 and "framtiden" in future.output
+
+
+def test_links_command_for_meeting_reports_adds_the_organisations(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIP_SECRET_KEY", SECRET)
+    import csv
+
+    out = tmp_path / "moten.csv"
+    result = CliRunner().invoke(main, ["links", "--form", "motesrapport", "--lasar", LASAR, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))
+    outside = [r for r in rows if not r["skolenhetskod"]]
+    assert [r["skolnamn"] for r in outside] == ["förskola", "central elevhälsa", "socialtjänst", "region", "annan"]
+    from backoffice.links import LinkSigner
+
+    claims = LinkSigner(SECRET).check_token("motesrapport", token_of(outside[2]["lank"]))
+    assert (claims.organisation, claims.skolenhetskod) == ("socialtjänst", "")
