@@ -261,6 +261,7 @@ def _binding_html(form_id: str, field_names: list[str], binding: Binding | None)
             '<div class="sip-binding sip-binding--preview">'
             "<p><strong>Du behöver en personlig länk för att skicka in blanketten.</strong> "
             "Länken kommer från SIP-samordnaren och fyller i skolan"
+            f'{" eller verksamheten" if "organisation" in field_names else ""}'
             f'{" och läsåret" if has_year else ""} åt dig. Här kan du se frågorna i förväg.</p></div>'
         )
     if binding.organisation:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from backoffice.cli import main
 from backoffice.links import form_url
 from backoffice.store import COUNTER_NAME, read_rows
+from fake_sheets import fake_sheets  # noqa: F401,E402 - the fixture
 from intake_support import (LASAR, SECRET, hidden_fields, intake_server, open_form, running_server,  # noqa: F401
                             schools, submit)
 
@@ -279,3 +280,19 @@ def test_links_command_for_meeting_reports_adds_the_organisations(tmp_path, monk
 
     claims = LinkSigner(SECRET).check_token("motesrapport", token_of(outside[2]["lank"]))
     assert (claims.organisation, claims.skolenhetskod) == ("socialtjänst", "")
+
+
+def test_with_a_google_sheet_as_store_the_answer_count_stays_on_disk(built_site, tmp_path, schools, fake_sheets):  # noqa: F811
+    from backoffice.gsheets import open_client
+    from backoffice.sheetstore import SheetStore
+
+    key = fake_sheets.create_spreadsheet("SIP-svar", {"Blad1": []})
+    with running_server(built_site, tmp_path / "store", store=SheetStore(key, open_client())) as server:
+        link = survey_link(server, schools[0], max_answers=2)
+        for _ in range(2):
+            assert submit(requests.Session(), server, "delaktighet", link, ANSWER).status_code == 200
+        third = post(server, "delaktighet", token_of(link), ANSWER)
+        assert third.status_code == 403 and "Inget har sparats" in text_of(third.text)
+    values = fake_sheets.values(key, "delaktighet")
+    assert len(values) == 1 + 2 and MEETING_DAY not in str(values)
+    assert list(json.loads((tmp_path / "store" / COUNTER_NAME).read_text("utf-8")).values()) == [2]
