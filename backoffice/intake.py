@@ -315,9 +315,12 @@ def _receipt_body(form_id: str, receipt, binding: Binding, token: str, extra: st
 def _survey_section(intake: Intake, row: dict, base_url: str) -> str:
     """The meeting report's receipt: the survey link for this meeting, to give the child and guardians."""
     try:
+        # Nonce and validity both come from the stored report, so the link is the same on every
+        # view of the receipt (and so is its answer count): valid 60 days from the report.
+        received = datetime.strptime(row["mottagen"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         token = intake.signer.make_survey_token(
             row["datum"], skolenhetskod=row.get("skolenhetskod", ""), organisation=row.get("organisation", ""),
-            nonce=intake.signer.survey_nonce(row["kvitto"]))
+            nonce=intake.signer.survey_nonce(row["kvitto"]), now=received.timestamp())
     except (KeyError, ValueError):
         return ""
     claims = intake.signer.check_token(SURVEY_FORM, token)
@@ -328,7 +331,7 @@ def _survey_section(intake: Intake, row: dict, base_url: str) -> str:
         "<p>Ge barnet eller den unga och vårdnadshavarna den här länken efter mötet, till exempel i "
         "ett sms eller på en lapp. Enkäten är anonym: länken säger bara vilken skola eller "
         f"verksamhet och vilket datum mötet gällde. Länken tar emot {claims.max_answers} svar (barnet "
-        "och upp till tre vårdnadshavare) och gäller i 60 dagar.</p>"
+        "och upp till tre vårdnadshavare) och gäller i 60 dagar från rapporten.</p>"
         f'<p class="sip-lank"><a href="{escape(url)}">{escape(url)}</a></p>'
         "<p>Samma kvitto visar alltid samma länk.</p></section>"
     )

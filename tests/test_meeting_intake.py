@@ -74,7 +74,8 @@ def test_a_meeting_report_is_stored_and_its_receipt_offers_the_survey_link(intak
     assert set(claims) == {"f", "s", "l", "d", "m", "n", "e"}
     assert (claims["f"], claims["s"], claims["d"], claims["l"], claims["m"]) == (
         "delaktighet", schools[0], "2025-10-03", "2025/26", 4)
-    # The same receipt shows the same link when it is opened again.
+    # The same receipt shows the same link when it is opened again, later too (same answer count).
+    time.sleep(1.1)
     again = session.get(response.url, timeout=10)
     assert unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', again.text).group(1)) == survey
     opened = session.get(survey.replace("http://localhost", intake_server.base_url), timeout=10)
