@@ -18,7 +18,7 @@ from backoffice.cli import main
 from backoffice.links import form_url
 from backoffice.store import COUNTER_NAME, read_rows
 from fake_sheets import fake_sheets  # noqa: F401,E402 - the fixture
-from intake_support import (LASAR, SECRET, hidden_fields, intake_server, open_form, running_server,  # noqa: F401
+from intake_support import (LASAR, SECRET, frictionless_validate, hidden_fields, intake_server, open_form, running_server,  # noqa: F401
                             schools, submit)
 
 MEETING = {
@@ -95,6 +95,8 @@ def test_a_meeting_outside_school_is_reported_with_an_organisation_link(intake_s
     assert (row["skolenhetskod"], row["organisation"]) == ("", "socialtjänst")
     survey = unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', response.text).group(1))
     assert payload(token_of(survey))["o"] == "socialtjänst" and payload(token_of(survey))["s"] == ""
+    checked = frictionless_validate(intake_server.data_dir)
+    assert checked.returncode == 0, checked.stdout[-2000:]
 
 
 def test_an_invalid_meeting_report_is_shown_again_with_the_message_and_not_stored(intake_server, schools):
@@ -170,6 +172,9 @@ def test_the_fifth_answer_on_a_default_link_is_refused_and_nothing_is_stored(int
     other = submit(requests.Session(), intake_server, "delaktighet", survey_link(intake_server, schools[0]), ANSWER)
     assert other.status_code == 200
     assert len(read_rows(intake_server.data_dir, "delaktighet")) == 5
+    # The store with survey answers is still a valid data package for the stock tool.
+    checked = frictionless_validate(intake_server.data_dir)
+    assert checked.returncode == 0, checked.stdout[-2000:]
 
 
 def test_the_answer_limit_is_set_per_link_and_holds_under_concurrent_posts(intake_server, schools):
