@@ -98,8 +98,13 @@ def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> l
 @click.option("--trådar", "--threads", "threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Antal trådar som tar emot anrop.")
 @click.option("--demo-lankar", is_flag=True, help="Skriv ut några provlänkar för riktiga skolor i registret.")
+@click.option("--enkat-per-klient", default=30, show_default=True, type=click.IntRange(1, 10_000),
+              help="Högst så många enkätsvar per tio minuter från samma adress.")
+@click.option("--enkat-per-lank", default=10, show_default=True, type=click.IntRange(1, 10_000),
+              help="Högst så många försök per tio minuter med samma enkätlänk.")
 @_gsheet_option
-def serve(host, port, data_dir, site_dir, threads, demo_lankar, gsheet_key, credentials):
+def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient, enkat_per_lank, gsheet_key,
+          credentials):
     """Visa handboken och ta emot blanketterna (webbserver).
 
     Servern visar den byggda webbplatsen och tar emot svar från blanketterna. Ett svar tas bara
@@ -118,7 +123,8 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, gsheet_key, cred
     data = _data_dir(data_dir)
     register = _load_register()
     try:
-        app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials))
+        app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials),
+                         survey_rate_per_client=(enkat_per_klient, 600), survey_rate_per_link=(enkat_per_lank, 600))
     except FileNotFoundError as error:
         raise CliError(f"{error} (till exempel med `make site`).") from None
     base = f"http://{host}:{port}"
