@@ -68,7 +68,7 @@ def validate_command(ctx, paths, form_id, as_json, sheet, credentials, register_
                                            "Kontrollera att filen är en tabell och försök igen; kvarstår "
                                            "felet, kontakta den som förvaltar verktyget."))
     click.echo(report.json_text(results) if as_json else report.human_report(results))
-    if any(p.code == "source-error" for r in results for p in r.problems):
+    if any(p.code in validate.UNUSABLE_CODES for r in results for p in r.problems):
         ctx.exit(2)
     if any(r.problems for r in results):
         ctx.exit(1)

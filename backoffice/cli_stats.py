@@ -8,28 +8,13 @@ from pathlib import Path
 import click
 
 from backoffice import config
+# Input that cannot be used exits 2; invalid rows left out of the figures exit 1.
+from backoffice.cli_support import CliError as UnusableInput
+from backoffice.cli_support import InvalidDataError as RowsLeftOut
 
+# The forms the statistics count (compile_statistics takes one argument per form).
 FORMS = ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport", "delaktighet")
 DEFAULT_AGGREGATES = config.ROOT / "data" / "statistik.json"
-
-
-class StatsError(click.ClickException):
-    """A Swedish error message on stderr, prefixed "Fel:" (click's own prefix is English)."""
-
-    def show(self, file=None):
-        click.echo(f"Fel: {self.format_message()}", err=True)
-
-
-class UnusableInput(StatsError):
-    """The input cannot be used at all (missing file, unknown form, bad option): exit status 2."""
-
-    exit_code = 2
-
-
-class RowsLeftOut(StatsError):
-    """The output was written but invalid rows were left out: exit status 1."""
-
-    exit_code = 1
 
 
 @dataclass
@@ -86,11 +71,11 @@ def _load_files(paths: tuple[str, ...], form: str | None, register, credentials:
     from backoffice.report import problem_line
     from backoffice.schemas import UnknownFormError, load_descriptor
     from backoffice.sources import SourceError
-    from backoffice.stats_inputs import InputError, detect_form, read_header
+    from backoffice.schemas import guess_form
+    from backoffice.stats_inputs import InputError, read_header
     from backoffice.validate import validate_table
 
     try:
-        fields = {f: [x["name"] for x in load_descriptor(f)["fields"]] for f in FORMS}
         if form is not None:
             load_descriptor(form)
     except UnknownFormError as error:
@@ -102,7 +87,7 @@ def _load_files(paths: tuple[str, ...], form: str | None, register, credentials:
         form_id = form
         if form_id is None:
             try:
-                form_id = detect_form(read_header(path, credentials=credentials), fields)
+                form_id = guess_form(read_header(path, credentials=credentials))
             except InputError as error:
                 raise UnusableInput(str(error)) from None
             if form_id is None:

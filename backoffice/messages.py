@@ -76,6 +76,11 @@ def missing_column_message(field: frictionless.Field) -> str:
             f"{field.name} i första raden.")
 
 
+def wrong_form_message(form_id: str, other: str, other_title: str) -> str:
+    return (f"Rubrikraden hör till blanketten {other} ({other_title}), inte till {form_id}. "
+            f"Kontrollera att det är rätt fil, eller kontrollera den mot rätt blankett med --form {other}.")
+
+
 def unknown_column_message(label: str, letter: str, field_names: list[str]) -> str:
     shown = label.strip() or "(tom rubrik)"
     return (f"Kolumn {letter} har rubriken ”{shown}”, som inte hör till blanketten. Rätta rubriken "

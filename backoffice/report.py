@@ -8,6 +8,8 @@ from backoffice.validate import Problem, TableResult
 
 def unusable(path: str, form_id: str, message: str) -> TableResult:
     """A table that could not be read at all, as a result holding one problem without row or column."""
+    # Source errors name their file for callers that print them alone; the report names it already.
+    message = message.removeprefix(f"{path}: ")
     return TableResult(path=path, form=form_id, rows=0, problems=[Problem(None, None, "source-error", message)],
                        valid_rows=[])
 

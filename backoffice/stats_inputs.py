@@ -1,4 +1,4 @@
-"""Read what a compile needs besides the rows: the area mapping file, and which form a table file holds."""
+"""Read what a compile needs besides the rows: the area mapping file and a table file's header."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,21 +16,6 @@ def read_header(source: str | Path, sheet: str | None = None, credentials: str |
         return [str(label or "").strip() for label in open_table(source, sheet=sheet, credentials=credentials).labels]
     except SourceError as error:
         raise InputError(str(error)) from None
-
-
-def detect_form(header: list[str], forms: dict[str, list[str]]) -> str | None:
-    """The form whose fields best match a header (ignoring case and spaces), or None when unclear.
-
-    The score is the overlap of header and fields over their union; below one half no form is named.
-    """
-    names = {h.strip().lower() for h in header if h and h.strip()}
-    best, best_score = None, 0.0
-    for form_id, fields in forms.items():
-        wanted = {f.lower() for f in fields}
-        score = len(names & wanted) / max(len(wanted | names), 1)
-        if score > best_score:
-            best, best_score = form_id, score
-    return best if best_score >= 0.5 else None
 
 
 def read_areas(path: str | Path) -> dict[str, str]:

@@ -23,6 +23,8 @@ from backoffice.register import load_register
 
 # Problems that concern the whole header and make every row unreliable.
 HEADER_CODES = {"missing-label", "duplicate-label"}
+# Problems that make a table unusable as given (exit status 2 in the CLI), not merely invalid.
+UNUSABLE_CODES = {"source-error", "wrong-form"}
 # Show a progress bar above this many bytes (CSV) or rows (XLSX).
 PROGRESS_MIN_BYTES = 2_000_000
 PROGRESS_MIN_ROWS = 20_000
@@ -288,6 +290,13 @@ def _validate(table: sources.SourceTable, form_id: str, schema: frictionless.Sch
     positions, header_problems = match_header(table.labels, schema)
     if not strict_header:
         header_problems = []
+    elif any(p.code == "missing-label" for p in header_problems):
+        other = schemas.guess_form(table.labels)
+        if other and other != form_id:
+            # A table of another form would drown in one message per column and row: say it once.
+            problem = Problem(1, None, "wrong-form", messages.wrong_form_message(
+                form_id, other, schemas.form_title(other)))
+            return TableResult(path=table.name, form=form_id, rows=0, problems=[problem], valid_rows=[])
     names = schema.field_names
     columns = {name: get_column_letter(index + 1) for name, index in positions.items()}
     missing = {p.field for p in header_problems if p.code == "missing-label"}

@@ -104,6 +104,21 @@ def test_unusable_input_exits_2_with_a_swedish_message(args, text):
     assert "Traceback" not in result.output and "Error:" not in result.output
 
 
+def test_a_missing_file_is_named_once():
+    result = run("finns-inte.csv", "--form", "arsuppfoljning")
+    assert result.output.splitlines()[0] == "finns-inte.csv: filen finns inte. Kontrollera sökvägen och filnamnet."
+
+
+def test_a_table_of_another_form_gets_one_message_naming_the_right_form():
+    result = run(fixture("avvikelse-excel-ansi.csv"), "--form", "arsuppfoljning", "--json")
+    assert result.exit_code == 2
+    [error] = json.loads(result.output)["tables"][0]["errors"]
+    assert error["code"] == "wrong-form" and error["row"] == 1
+    assert "hör till blanketten avvikelse" in error["message"] and "--form avvikelse" in error["message"]
+    # The right form still validates the same file.
+    assert run(fixture("avvikelse-excel-ansi.csv"), "--form", "avvikelse").exit_code == 0
+
+
 def test_one_unusable_file_among_good_ones_exits_2_and_reports_all():
     result = run(fixture("fel-heltal.csv"), fixture("tom.csv"), "--form", "arsuppfoljning", "--json")
     assert result.exit_code == 2
