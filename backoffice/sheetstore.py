@@ -13,8 +13,8 @@ import threading
 import gspread
 
 from backoffice.gsheets import GSheetError, open_client
-from backoffice.store import (SYSTEM_FIELDS, CHANNELS, Receipt, StoreError, _clean, _now, columns,
-                              form_fields, key_fields, latest_only, new_receipt)
+from backoffice.store import (CHANNELS, Receipt, StoreError, columns, key_fields, latest_only,
+                              stamp_rows)
 
 
 class SheetStore:
@@ -71,7 +71,7 @@ class SheetStore:
             raise ValueError(f"kanal must be one of {CHANNELS}")
         if not records:
             return []
-        fields, keys = form_fields(form_id), key_fields(form_id)
+        keys = key_fields(form_id)
         with self._lock:
             sheet = self._worksheet(form_id, create=True)
             existing = self._rows(form_id, sheet)
@@ -81,20 +81,7 @@ class SheetStore:
                 if keys:
                     key = tuple(row[k] for k in keys)
                     versions[key] = max(versions.get(key, 0), int(row["version"] or 0))
-            mottagen, lines, receipts = _now(), [], []
-            for record in records:
-                row = {name: _clean(record.get(name)) for name in fields}
-                version = 1
-                if keys:
-                    key = tuple(row[k] for k in keys)
-                    version = versions[key] = versions.get(key, 0) + 1
-                kvitto = new_receipt()
-                while kvitto in used:
-                    kvitto = new_receipt()
-                used.add(kvitto)
-                row.update(mottagen=mottagen, kvitto=kvitto, version=str(version), kanal=kanal)
-                lines.append([row[c] for c in fields + list(SYSTEM_FIELDS)])
-                receipts.append(Receipt(form_id, kvitto, version, mottagen, row))
+            lines, receipts = stamp_rows(form_id, records, kanal, versions, used)
             # One call for all rows: Google applies an append as a whole or not at all.
             sheet.append_rows(lines, value_input_option="RAW", insert_data_option="INSERT_ROWS",
                               table_range="A1")

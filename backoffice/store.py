@@ -224,6 +224,31 @@ def new_receipt(year: int | None = None) -> str:
     return f"SIP-{year}-" + "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(6))
 
 
+def stamp_rows(form_id: str, records: list[dict], kanal: str, versions: dict[tuple, int],
+               used: set[str]) -> tuple[list[list[str]], list[Receipt]]:
+    """Give validated records their system columns: one receipt time, a new receipt number each, and
+    the next version of their key. `versions` and `used` (the store's state) are updated in place.
+
+    Both stores call this, so a row means the same in a data package and in a Google Sheet.
+    """
+    fields, keys = form_fields(form_id), key_fields(form_id)
+    mottagen, lines, receipts = _now(), [], []
+    for record in records:
+        row = {name: _clean(record.get(name)) for name in fields}
+        version = 1
+        if keys:
+            key = tuple(row[k] for k in keys)
+            version = versions[key] = versions.get(key, 0) + 1
+        kvitto = new_receipt()
+        while kvitto in used:
+            kvitto = new_receipt()
+        used.add(kvitto)
+        row.update(mottagen=mottagen, kvitto=kvitto, version=str(version), kanal=kanal)
+        lines.append([row[c] for c in fields + list(SYSTEM_FIELDS)])
+        receipts.append(Receipt(form_id, kvitto, version, mottagen, row))
+    return lines, receipts
+
+
 def _encode(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
@@ -374,8 +399,6 @@ class FileStore:
             raise ValueError(f"kanal must be one of {CHANNELS}")
         if not records:
             return []
-        fields = form_fields(form_id)
-        keys = key_fields(form_id)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self._thread_lock, self._lock:
             path = self._ensure_locked(form_id)
@@ -385,23 +408,8 @@ class FileStore:
             fd = os.open(path, os.O_RDWR | os.O_APPEND)
             try:
                 index = self._refresh_index(form_id, fd, path)
-                mottagen = _now()
-                receipts, lines, pending = [], [], dict(index.versions)
-                used = set(index.receipts)
-                for record in records:
-                    row = {name: _clean(record.get(name)) for name in fields}
-                    version = 1
-                    if keys:
-                        key = tuple(row[k] for k in keys)
-                        version = pending.get(key, 0) + 1
-                        pending[key] = version
-                    kvitto = new_receipt()
-                    while kvitto in used:
-                        kvitto = new_receipt()
-                    used.add(kvitto)
-                    row.update(mottagen=mottagen, kvitto=kvitto, version=str(version), kanal=kanal)
-                    lines.append([row[c] for c in fields + list(SYSTEM_FIELDS)])
-                    receipts.append(Receipt(form_id, kvitto, version, mottagen, row))
+                pending, used = dict(index.versions), set(index.receipts)
+                lines, receipts = stamp_rows(form_id, records, kanal, pending, used)
                 self._write_all(fd, _encode(lines))
                 index.versions, index.receipts = pending, used
                 index.offset = os.fstat(fd).st_size
