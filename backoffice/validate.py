@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import click
 import frictionless
+from openpyxl.utils import get_column_letter
 
 from backoffice import checks as checks_module
 from backoffice import messages, schemas, sources
@@ -86,15 +87,6 @@ def validate_records(form_id: str, records: list[dict[str, str]], *, register: d
     register = load_register() if register is None else register
     return _validate(table, form_id, schema, register, keep_rows=False, progress=False, today=today,
                      strict_header=False).problems
-
-
-def get_column_letter(number: int) -> str:
-    """The spreadsheet letter of a 1-based column number (1 → A, 27 → AA)."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def normalise_records(form_id: str, records: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 _A1 = re.compile(r"^\$?([A-Za-z]*)\$?([0-9]*)(?::\$?([A-Za-z]*)\$?([0-9]*))?$")
@@ -96,21 +97,6 @@ class Recorded:
 
 # A1 notation -------------------------------------------------------------------------------------
 
-def col_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def col_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def quote_title(title: str) -> str:
     """A sheet title as Google writes it in a range: quoted unless plain letters and digits."""
     return title if _SAFE_TITLE.match(title) else "'" + title.replace("'", "''") + "'"
@@ -164,10 +150,10 @@ def parse_cells(cells: str | None, sheet: Sheet) -> Box:
     single = match.group(3) is None and match.group(4) is None
     if single:
         if c1 and r1:
-            return Box(int(r1), col_number(c1), int(r1), col_number(c1))
+            return Box(int(r1), column_index_from_string(c1), int(r1), column_index_from_string(c1))
         raise ApiError(400, f"Unable to parse range: {quote_title(sheet.title)}!{cells}")
-    return Box(int(r1) if r1 else 1, col_number(c1) if c1 else 1,
-               int(r2) if r2 else None, col_number(c2) if c2 else None)
+    return Box(int(r1) if r1 else 1, column_index_from_string(c1) if c1 else 1,
+               int(r2) if r2 else None, column_index_from_string(c2) if c2 else None)
 
 
 # The fake ----------------------------------------------------------------------------------------
@@ -435,8 +421,8 @@ class FakeSheets:
     def _a1(sheet: Sheet, box: Box, row2: int | None = None, col2: int | None = None) -> str:
         row2 = row2 or box.row2 or sheet.rows
         col2 = col2 or box.col2 or sheet.cols
-        start = f"{col_letters(box.col1)}{box.row1}"
-        end = f"{col_letters(col2)}{row2}"
+        start = f"{get_column_letter(box.col1)}{box.row1}"
+        end = f"{get_column_letter(col2)}{row2}"
         return f"{quote_title(sheet.title)}!{start}" + ("" if start == end else f":{end}")
 
     def _get(self, spreadsheet: Spreadsheet, rng: str, render: str | None, dimension: str | None) -> dict:
