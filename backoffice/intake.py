@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.security import safe_join
 
 from backoffice import config, schemas
 from backoffice.links import (SURVEY_FORM, TOKEN_PARAM, LinkError, LinkSigner, answer_key, form_url,
@@ -523,8 +524,11 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
     @app.route("/", defaults={"path": ""})
     @app.route("/<path:path>")
     def static_file(path):
-        target = site_dir / path
-        if path and not path.endswith("/") and target.is_dir():
+        # safe_join refuses absolute paths and "..": "//tmp" must not become a redirect to http://tmp/.
+        target = safe_join(str(site_dir), path)
+        if target is None:
+            raise NotFound()
+        if path and not path.endswith("/") and Path(target).is_dir():
             query = request.query_string.decode("latin-1")
             return redirect("/" + path + "/" + (f"?{query}" if query else ""), code=308)
         if path == "" or path.endswith("/"):

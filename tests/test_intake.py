@@ -225,6 +225,10 @@ def test_error_pages_are_swedish_and_never_a_traceback(intake_server, schools):
     assert not_found.status_code == 404 and "Sidan finns inte" in page_text(not_found.text)
     traversal = requests.get(base + "/%2e%2e/secret.key", timeout=10)
     assert traversal.status_code == 404
+    # A directory outside the site is neither revealed nor a redirect to another host ("//tmp" → http://tmp/).
+    for path in ("//tmp", "//etc", "/%2e%2e/%2e%2e/tmp"):
+        outside = requests.get(base + path, timeout=10, allow_redirects=False)
+        assert outside.status_code == 404 and "Location" not in outside.headers, path
     not_allowed = requests.post(base + "/index.html", data={"a": "b"}, timeout=10)
     assert not_allowed.status_code == 405 and "Det går inte att göra så här" in page_text(not_allowed.text)
     token = intake_server.signer.make_token("arsuppfoljning", schools[0], LASAR)
