@@ -102,9 +102,11 @@ def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> l
               help="Högst så många enkätsvar per tio minuter från samma adress.")
 @click.option("--enkat-per-lank", default=10, show_default=True, type=click.IntRange(1, 10_000),
               help="Högst så många försök per tio minuter med samma enkätlänk.")
+@click.option("--base-url", help="Adressen som användarna når servern på, till exempel https://sip.example.se "
+                                 "bakom en proxy (standard: http://VÄRD:PORT). Länkar på kvittona börjar med den.")
 @_gsheet_option
-def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient, enkat_per_lank, gsheet_key,
-          credentials):
+def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient, enkat_per_lank, base_url,
+          gsheet_key, credentials):
     """Visa handboken och ta emot blanketterna (webbserver).
 
     Servern visar den byggda webbplatsen och tar emot svar från blanketterna. Ett svar tas bara
@@ -115,19 +117,23 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
     Exempel:
       mkdocs build && sip-backoffice serve --port 8000 --data var/store
       sip-backoffice serve --demo-lankar
+      sip-backoffice serve --base-url https://sip.example.se --data /srv/sip/store
       sip-backoffice serve --gsheet 1AbC… --credentials tjanstekonto.json
     """
     from backoffice.intake import create_app, serve as run
     from backoffice.links import LinkSigner, load_secret
 
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
     data = _data_dir(data_dir)
     register = _load_register()
+    base = (base_url or f"http://{host}:{port}").rstrip("/")
     try:
         app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials),
-                         survey_rate_per_client=(enkat_per_klient, 600), survey_rate_per_link=(enkat_per_lank, 600))
+                         survey_rate_per_client=(enkat_per_klient, 600), survey_rate_per_link=(enkat_per_lank, 600),
+                         public_url=base_url)
     except FileNotFoundError as error:
         raise CliError(f"{error} (till exempel med `make site`).") from None
-    base = f"http://{host}:{port}"
     click.echo(f"SIP-handboken och blanketterna: {base}/  (avsluta med Ctrl+C)")
     click.echo(f"Svaren sparas i {'Google-kalkylarket ' + gsheet_key if gsheet_key else data}")
     if demo_lankar:

@@ -358,10 +358,25 @@ def _previous_answer(intake: Intake, form_id: str, binding: Binding) -> dict | N
     return latest
 
 
+def _same_origin(headers, origins: list[str | None]) -> bool:
+    """Whether a post comes from a page of this site (a CSRF defence beside the token)."""
+    fetch_site = headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        # Every current browser says where a post comes from, whatever proxy sits in between.
+        return fetch_site in ("same-origin", "none")
+    origin = headers.get("Origin")
+    # "null" is what browsers send under our Referrer-Policy: no-referrer.
+    return origin in (None, "null") or origin.rstrip("/") in {o.rstrip("/") for o in origins if o}
+
+
 def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: str | None = None,
                max_body: int = MAX_BODY, survey_rate_per_client: tuple[int, float] = SURVEY_RATE_PER_CLIENT,
-               survey_rate_per_link: tuple[int, float] = SURVEY_RATE_PER_LINK) -> Flask:
-    """The intake service as a Flask app: the built site plus the form pages and their posts."""
+               survey_rate_per_link: tuple[int, float] = SURVEY_RATE_PER_LINK, public_url: str | None = None) -> Flask:
+    """The intake service as a Flask app: the built site plus the form pages and their posts.
+
+    `public_url` is the address people use (https://sip.example.se behind a proxy); links the
+    service writes, such as the survey link on a meeting report's receipt, start with it.
+    """
     site_dir = Path(site_dir).resolve()
     if not (site_dir / "index.html").exists():
         raise FileNotFoundError(f"Webbplatsen är inte byggd: {site_dir / 'index.html'} saknas. Kör `mkdocs build`.")
@@ -464,9 +479,8 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         except LinkError as error:
             log.info("refused post to %s: %s", form_id, error.reason)
             return refused(error, form_id)
-        origin = request.headers.get("Origin")
-        same_origin = origin in (None, "null") or origin.rstrip("/") == request.host_url.rstrip("/")
-        if not same_origin or not intake.signer.check_csrf(token, post.get("csrf")):
+        if not _same_origin(request.headers, [request.host_url, public_url]) \
+                or not intake.signer.check_csrf(token, post.get("csrf")):
             body = ("<p>Formuläret kunde inte tas emot: det saknar en giltig säkerhetskod eller "
                     "skickades från en annan webbplats. Det händer till exempel om sidan har stått "
                     "öppen länge.</p><p>Inget har sparats. Öppna din personliga länk igen och "
@@ -513,7 +527,7 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         row = found[0]
         receipt = Receipt(form_id, row["kvitto"], int(row["version"]), row["mottagen"], row)
         title = "Tack! Ditt svar är mottaget"
-        extra = _survey_section(intake, row, request.host_url) if form_id == MEETING_FORM else ""
+        extra = _survey_section(intake, row, public_url or request.host_url) if form_id == MEETING_FORM else ""
         if form_id == SURVEY_FORM:
             html = intake.shell.message_page("Tack för dina svar!", _survey_thanks(), form_id=form_id)
         else:

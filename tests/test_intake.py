@@ -116,7 +116,22 @@ def test_missing_or_foreign_csrf_token_is_refused(intake_server, schools):
     response = requests.post(intake_server.form_url("arsuppfoljning"), data=data, timeout=10,
                              headers={"Origin": "https://elak.example"})
     assert response.status_code == 403
+    # What a current browser sends for a post from another site's page (Origin is "null" under our
+    # Referrer-Policy, so Sec-Fetch-Site is what tells the two apart).
+    response = requests.post(intake_server.form_url("arsuppfoljning"), data=data, timeout=10,
+                             headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403 and "säkerhetskod" in page_text(response.text)
     assert stored(intake_server) == []
+
+
+def test_a_post_through_an_https_proxy_is_accepted(intake_server, schools):
+    # Behind nginx the browser's origin (https, the public name) is not the address waitress sees.
+    token = intake_server.signer.make_token("arsuppfoljning", schools[0], LASAR)
+    data = {"lank": token, "csrf": intake_server.signer.make_csrf(token), **ARSUPPFOLJNING}
+    response = requests.post(intake_server.form_url("arsuppfoljning"), data=data, timeout=10,
+                             headers={"Origin": "https://sip.example.se", "Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 200, page_text(response.text)[:300]
+    assert len(stored(intake_server)) == 1
 
 
 def batch_messages(tmp_path, form_id, record) -> list[dict]:
@@ -286,6 +301,8 @@ def test_serve_explains_a_missing_site_and_a_busy_port(tmp_path, built_site, int
     busy = CliRunner().invoke(main, ["serve", "--site", str(built_site), "--data", str(tmp_path / "s"),
                                      "--port", port])
     assert busy.exit_code == 2 and "Används porten redan" in busy.output
+    bad_url = CliRunner().invoke(main, ["serve", "--site", str(built_site), "--base-url", "sip.example.se"])
+    assert bad_url.exit_code == 2 and "ska börja med http:// eller https://" in bad_url.output
 
 
 def test_a_broken_store_gives_a_swedish_error_page_and_is_left_alone(intake_server, schools, caplog):

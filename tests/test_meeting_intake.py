@@ -82,6 +82,15 @@ def test_a_meeting_report_is_stored_and_its_receipt_offers_the_survey_link(intak
     assert opened.status_code == 200 and "Vad tyckte du om mötet?" in text_of(opened.text)
 
 
+def test_behind_a_proxy_the_receipt_offers_the_survey_at_the_public_address(built_site, tmp_path, schools):
+    with running_server(built_site, tmp_path / "store", public_url="https://sip.example.se") as server:
+        session = requests.Session()
+        response = submit(session, server, "motesrapport", server.link("motesrapport", schools[0]), MEETING)
+        assert response.status_code == 200, text_of(response.text)[:400]
+    survey = unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', response.text).group(1))
+    assert survey.startswith("https://sip.example.se/blanketter/delaktighet/?lank=")
+
+
 def test_a_meeting_outside_school_is_reported_with_an_organisation_link(intake_server):
     token = intake_server.signer.make_token("motesrapport", "", LASAR, organisation="socialtjänst")
     link = form_url(intake_server.base_url, "motesrapport", token)
