@@ -14,16 +14,31 @@ EMAIL = "e-postadress"
 PHONE = "telefonnummer"
 KINDS = (PERSONNUMMER, SAMORDNINGSNUMMER, EMAIL, PHONE)
 
+# Word, Outlook and Excel turn a typed - into – (or a minus sign) and glue numbers together with
+# no-break spaces; the guard reads every dash as - and every run of spaces as one space, so pasted
+# text is checked like typed text.
+_PLAIN = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
+})
+_SPACES = re.compile(r" {2,}")
 # A cheap first pass: only text with an @ or a run of digits can hold anything the guard looks for.
 _CANDIDATE = re.compile(r"@|\d[\d \-+()]{5,}\d")
 # YYMMDD or YYYYMMDD, then an optional -, + or space, then four digits; not inside a longer number.
 _IDENTITY = re.compile(r"(?<![\d])((?:18|19|20)?\d{6})[ ]?([-+]?)[ ]?(\d{4})(?![\d])")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-# Swedish numbers: 0 + area code + subscriber number (7 to 9 digits after the 0), or +46/0046 and
-# the same without the 0; digits may be grouped with spaces or dashes, area code in parentheses.
+# An area code in parentheses, "(031)" or the "(0)" after +46, is read without them.
+_AREA_CODE = re.compile(r"\((0\d{0,3})\)")
+# Swedish numbers: 0 + area code + subscriber number (7 to 9 digits after the 0; an area code never
+# starts with 0), or +46/0046 and the same, with or without the 0; digits may be grouped with
+# spaces or dashes ("070 - 123 45 67" too).
+# Not a phone number: a number that continues a longer one ("2025-0123456", "2025-03-14 10 st"),
+# a date written DD-MM-YYYY, or two clock times such as 0830-1000.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)46[ \-]?(?:\(0\)[ \-]?)?|0|\(0\d{1,3}\)[ \-]?)"
-    r"\d(?:[ \-]?\d){5,9}(?![\d])"
+    r"(?<![\w+])(?<!\d[-/.:,])"
+    r"(?!\d\d[-/.]\d\d[-/.]\d{4}(?!\d))"
+    r"(?![01]\d[0-5]\d ?- ?[0-2]\d[0-5]\d(?!\d))"
+    r"(?:(?:\+|00)46 ?-? ?(?:0 ?-? ?)?|0)[1-9](?:(?: ?- ?| )?\d){6,8}(?!\d)"
 )
 
 
@@ -63,10 +78,14 @@ def _date_kind(date_part: str) -> str | None:
 
 def identity_kind(text: str) -> str | None:
     """The kind of one identity number (any common writing), or None if it is not a valid one."""
-    match = _IDENTITY.fullmatch(text.strip())
+    match = _IDENTITY.fullmatch(_plain(text).strip())
     if not match:
         return None
     return _identity_match_kind(match)
+
+
+def _plain(text: str) -> str:
+    return _SPACES.sub(" ", text.translate(_PLAIN))
 
 
 def _identity_match_kind(match: re.Match) -> str | None:
@@ -79,7 +98,10 @@ def _identity_match_kind(match: re.Match) -> str | None:
 
 def find_personal_data(text: str | None) -> list[str]:
     """The kinds of personal data in the text, in the order of KINDS; empty when none is found."""
-    if not text or not _CANDIDATE.search(text):
+    if not text:
+        return []
+    text = _plain(text)
+    if not _CANDIDATE.search(text):
         return []
     found: set[str] = set()
     rest = text
@@ -94,6 +116,6 @@ def find_personal_data(text: str | None) -> list[str]:
     # A valid identity number, or one written with its - or + (a mistyped one), is not also
     # counted as a phone number; 0701234567 without a separator may well be a mobile number.
     rest = _IDENTITY.sub(lambda m: " " if m.group(2) or _identity_match_kind(m) else m.group(0), rest)
-    if _PHONE.search(rest):
+    if _PHONE.search(_SPACES.sub(" ", _AREA_CODE.sub(r" \1 ", rest))):
         found.add(PHONE)
     return [kind for kind in KINDS if kind in found]

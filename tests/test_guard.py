@@ -22,6 +22,14 @@ def writings(century: str, yymmdd: str, serial3: str) -> dict:
         "10 med plus": f"{yymmdd}+{last4}",
         "12 siffror": f"{century}{yymmdd}{last4}",
         "12 med streck": f"{century}{yymmdd}-{last4}",
+        "10 med mellanslag": f"{yymmdd} {last4}",
+        "12 med mellanslag": f"{century}{yymmdd} {last4}",
+        "streck med mellanslag": f"{yymmdd} - {last4}",
+        # As Word and Outlook write a typed dash or space: en dash, no-break space, no-break hyphen.
+        "10 med tankstreck": f"{yymmdd}\u2013{last4}",
+        "12 med tankstreck och mellanslag": f"{century}{yymmdd} \u2013 {last4}",
+        "10 med hårt mellanslag": f"{yymmdd}\u00a0{last4}",
+        "12 med hårt bindestreck": f"{century}{yymmdd}\u2011{last4}",
     }
 
 
@@ -88,6 +96,10 @@ def test_email_found(text):
     "0046 31 123 45 67",
     "+46 (0)31-12 34 56",
     "(031) 12 34 56",
+    "tel 0480-12345",
+    "Ring 070 - 123 45 67",
+    "Ring 070\u2013123\u00a045\u00a067",   # en dash and no-break spaces, as pasted from Word
+    "Möte 2025-03-14, ring 070-123 45 67 efteråt",
 ])
 def test_phone_found(text):
     assert guard.find_personal_data(text) == [guard.PHONE]
@@ -98,6 +110,17 @@ def test_phone_found(text):
     "Läsåret 2025/26 hade skolan 450 elever och 12 SIP.",
     "Vi behöver mer tid för samordning, 2–3 timmar i veckan.",
     "Skolenhetskod 40526633.",
+    # What a rector writes that only looks like a phone or identity number.
+    "Mötena hölls 2025-03-14 2025-04-11 och 2025-05-20.",   # dates separated by spaces
+    "Mötet 2025-09-01 12 elever deltog.",                  # a date followed by a count
+    "SIP-möten 05-03-2025 och 14-03-2025.",                # dates written DD-MM-YYYY
+    "Öppet kl 0830-1000 och 1300-1500.",                   # clock times without a colon
+    "Tider 08:30–16:30, tel.tid 10-12.",
+    "Dnr 2025-0123456 och dnr GRF 2025-01234.",            # diary numbers
+    "Beslut dnr 1.2.3-1234/2025.",
+    "Budget 1 250 000 kr, 10 000 - 20 000 kr per termin, 12 500:- per elev.",
+    "Göteborgs Stad, org.nr 212000-1355.",                 # Luhn-valid, but month 20 is no date
+    "Läsåren 2024/25 och 2025/26, vecka 12-14.",
     "",
     None,
 ])
