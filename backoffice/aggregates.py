@@ -1,26 +1,28 @@
 """Write the administration- and area-level aggregates as JSON for the handbook's statistics page.
 
-Counts that concern children (SIP processes, meetings, deviations, audited documents) from 1 up to
-the threshold minus one are replaced by `..`, zero stays 0, and where a breakdown adds up to a
-published total one more cell is hidden so the small one cannot be worked out by subtraction.
-Counts of schools are not about children and are shown as they are. Per-school figures are
-included only when asked for.
+Counts that concern children (SIP processes, meetings, deviations, audited documents, survey answers)
+from 1 up to the threshold minus one are replaced by `..`, zero stays 0, and wherever published
+figures add up to a published total (groups to the administration, schools to their group,
+categories and months to all deviations, respondents to all answers) more cells are hidden until no
+hidden count can be worked out by subtraction. Counts of schools are not about children and are
+shown as they are. Per-school figures are included only when asked for.
 """
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Hashable, Iterable, Mapping
 
-from backoffice.compile import (AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, SchoolStats,
-                                Statistics, share)
+from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, Statistics, share
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."
 DEFAULT_THRESHOLD = 5
 
 Value = int | float | str | None
+# A published sum: (the total's cell, the cells of its parts).
+Sum = tuple[Hashable, list[Hashable]]
 
 
 def suppress(count: int, threshold: int = DEFAULT_THRESHOLD) -> int | str:
@@ -30,98 +32,144 @@ def suppress(count: int, threshold: int = DEFAULT_THRESHOLD) -> int | str:
     return SUPPRESSED if 0 < count < threshold else count
 
 
-def suppress_breakdown(counts: list[int], threshold: int = DEFAULT_THRESHOLD) -> list[int | str]:
-    """Suppress a breakdown whose parts add up to a published total.
+def _one_more(values: Mapping[Hashable, int], hidden: set, total: Hashable, parts: list[Hashable],
+              threshold: int) -> Hashable | None:
+    """The next cell to hide so that `total = sum(parts)` gives no hidden count away, or None."""
+    hidden_parts = [p for p in parts if p in hidden]
+    shown = sorted((p for p in parts if p not in hidden and values[p] > 0),
+                   key=lambda p: (values[p], parts.index(p)))
+    if total in hidden:
+        # A hidden total must not be the sum of published parts (it is a part of a sum above).
+        return shown[0] if shown and not hidden_parts else None
+    if not hidden_parts:
+        return None
+    # Hidden cells are known to be at least 1 (0 is shown). The hidden ones together are
+    # total − shown: safe when that is not a small count itself and not pinned to all ones.
+    together = sum(values[p] for p in hidden_parts)
+    if len(hidden_parts) >= 2 and together >= threshold and together > len(hidden_parts):
+        return None
+    return shown[0] if shown else total
 
-    When exactly one part is hidden, the smallest other non-zero part is hidden too (secondary
-    suppression), so the hidden one cannot be found as total minus the rest.
+
+def protect(values: Mapping[Hashable, int], sums: Iterable[Sum], threshold: int = DEFAULT_THRESHOLD,
+            hidden: Iterable[Hashable] = ()) -> set:
+    """The cells to publish as `..`: the small counts, and as few more as keep every sum from giving one away.
+
+    `hidden` are cells already unpublished for another reason (their share's base is hidden).
+    Cells are hidden one at a time, smallest first, until every sum is safe.
     """
-    out: list[int | str] = [suppress(c, threshold) for c in counts]
-    hidden = [i for i, v in enumerate(out) if v == SUPPRESSED]
-    total = sum(counts)
-    if len(hidden) == 1 and suppress(total, threshold) != SUPPRESSED:
-        others = [(c, i) for i, c in enumerate(counts) if i not in hidden and c > 0]
-        if others:
-            out[min(others)[1]] = SUPPRESSED
+    if threshold < 1:
+        raise ValueError("Tröskeln för undertryckning måste vara minst 1.")
+    sums = list(sums)
+    out = {k for k, v in values.items() if 0 < v < threshold} | set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in sums:
+            extra = _one_more(values, out, total, parts, threshold)
+            if extra is not None:
+                out.add(extra)
+                changed = True
     return out
 
 
-def _ratio(value: float | None, *published: Value) -> Value:
+def suppress_breakdown(counts: list[int], threshold: int = DEFAULT_THRESHOLD) -> list[int | str]:
+    """Suppress a breakdown whose parts add up to a published total (secondary suppression)."""
+    values = {("del", i): c for i, c in enumerate(counts)}
+    values["summa"] = sum(counts)
+    hidden = protect(values, [("summa", [("del", i) for i in range(len(counts))])], threshold)
+    return [SUPPRESSED if ("del", i) in hidden else c for i, c in enumerate(counts)]
+
+
+def _ratio(value: float | None, *hidden: bool) -> Value:
     """A share or rate, hidden when a count it is computed from is hidden; rounded for display."""
-    if any(p == SUPPRESSED for p in published):
+    if any(hidden):
         return SUPPRESSED
     return None if value is None else round(value, 4)
 
 
-def _figures(sip: Value, rate: float | None, deltagit: Value, item: GroupStats | SchoolStats,
-             threshold: int) -> dict[str, Any]:
-    """The child-related figures shared by groups and schools, suppressed."""
-    documents = suppress(item.stickprov_dokument, threshold)
-    return {
-        "sip_initierade": sip,
-        "sip_deltagit": deltagit,
-        "sip_per_100_elever": _ratio(rate, sip),
-        "avvikelser": suppress(item.avvikelser, threshold),
-        "stickprov_dokument": documents,
-        "stickprov_andel_uppfyllda": _ratio(item.stickprov_andel, documents),
-    }
+# The child-related counts of schools, groups and the whole administration.
+SCHOOL_COUNTS = ("sip_initierade", "sip_deltagit", "avvikelser", "stickprov_dokument")
+# The counts of meetings: all meetings, then the meetings with each flag (the parts of the shares).
+MEETING_COUNTS = ("moten",) + tuple(attribute for attribute, _, _ in MEETING_FLAGS)
+TOTAL = "totalt"
 
 
-def _group(g: GroupStats, threshold: int) -> dict[str, Any]:
-    """A group of schools (or the whole administration): school counts as they are, the rest suppressed."""
-    entry = {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
-             "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd}
-    sip = suppress(g.sip_initierade, threshold)
-    entry.update(_figures(sip, g.sip_per_100, suppress(g.sip_deltagit, threshold), g, threshold))
-    return entry
+def _school_cells(stats: Statistics, key: str, per_school: bool, breakdowns: Mapping[str, list[int]]):
+    """One count's cells (total, groups, schools when published, breakdowns of the total) and its sums."""
+    values: dict[Hashable, int] = {TOTAL: getattr(stats.total, key)}
+    groups = [("grupp", g.namn) for g in stats.groups]
+    values.update({("grupp", g.namn): getattr(g, key) for g in stats.groups})
+    sums: list[Sum] = [(TOTAL, groups)]
+    for name, counts in breakdowns.items():
+        cells = [(name, i) for i in range(len(counts))]
+        values.update(zip(cells, counts))
+        sums.append((TOTAL, cells))
+    if per_school:
+        members: dict[str, list[Hashable]] = {g.namn: [] for g in stats.groups}
+        for s in stats.schools:
+            # Schools that have not answered have no SIP figures: they are no part of those sums.
+            if s.inskickad or key not in ("sip_initierade", "sip_deltagit"):
+                values[("skola", s.skolenhetskod)] = getattr(s, key) or 0
+                members[s.omrade].append(("skola", s.skolenhetskod))
+        sums += [(("grupp", name), cells) for name, cells in members.items()]
+    return values, sums
 
 
-def _school(s: SchoolStats, threshold: int) -> dict[str, Any]:
-    """One school (only when per-school figures are to be published); None where it has not answered."""
-    entry = {"skolenhetskod": s.skolenhetskod, "namn": s.skolnamn, "status": s.status,
-             "sip_kunnig_utsedd": s.sip_kunnig_utsedd}
-    sip = suppress(s.sip_initierade or 0, threshold) if s.inskickad else None
-    deltagit = suppress(s.sip_deltagit or 0, threshold) if s.inskickad else None
-    entry.update(_figures(sip, s.sip_per_100, deltagit, s, threshold))
-    return entry
+def _meeting_cells(stats: Statistics, key: str, per_school: bool):
+    """One meeting count's cells (all, groups, organisations, schools when published) and its sums."""
+    values: dict[Hashable, int] = {TOTAL: getattr(stats.meetings, key)}
+    parts = []
+    for kind, items in (("grupp", stats.meetings_by_group), ("organisation", stats.meetings_by_organisation)):
+        for m in items:
+            values[(kind, m.namn)] = getattr(m, key)
+            parts.append((kind, m.namn))
+    sums: list[Sum] = [(TOTAL, parts)]
+    if per_school:
+        area = {s.skolenhetskod: s.omrade for s in stats.schools}
+        members: dict[str, list[Hashable]] = {m.namn: [] for m in stats.meetings_by_group}
+        for m in stats.meetings_by_school:
+            values[("skola", m.skolenhetskod)] = getattr(m, key)
+            members[area[m.skolenhetskod]].append(("skola", m.skolenhetskod))
+        sums += [(("grupp", name), cells) for name, cells in members.items()]
+    return values, sums
 
 
-def _meetings(m: MeetingStats, threshold: int, count: int | str | None = None) -> dict[str, Any]:
-    """Meeting figures: the count suppressed, each share hidden when its count or its part is."""
-    count = suppress(m.moten, threshold) if count is None else count
-    entry: dict[str, Any] = {"namn": m.namn, "moten": count}
-    for attribute, _, _ in MEETING_FLAGS:
-        entry[f"andel_{attribute}"] = _ratio(m.andel(attribute), count, suppress(getattr(m, attribute), threshold))
-    return entry
+def _published(value: int, cell: Hashable, hidden: set) -> int | str:
+    return SUPPRESSED if cell in hidden else value
 
 
 def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
-    """Survey averages per statement with their number of answers; no average from too few answers."""
+    """Survey averages per statement with their number of answers; no average from too few answers.
+
+    Each statement's answers are the children's plus the guardians': when one group is hidden, so
+    is the other, or its average could be worked out from the overall average.
+    """
     minimum = max(threshold, MIN_ANSWERS)
     survey = stats.survey
-
-    def figures(answers) -> dict[str, Any]:
-        if 0 < answers.antal < minimum:
-            return {"svar": suppress(answers.antal, minimum), "medel": SUPPRESSED}
-        average = answers.medel(minimum)
-        return {"svar": answers.antal, "medel": None if average is None else round(average, 2)}
-
     if survey is None:
         return {"svar": 0, "per_svarande": {}, "pastaenden": [], "minsta_antal": minimum}
+    values = {TOTAL: survey.svar, **{a: survey.per_svarande[a] for a in AUDIENCES}}
+    hidden = protect(values, [(TOTAL, list(AUDIENCES))], threshold)
+    statements = []
+    for item in survey.pastaenden:
+        answers = {TOTAL: item.alla, **{a: item.per_svarande[a] for a in AUDIENCES}}
+        small = protect({k: v.antal for k, v in answers.items()}, [(TOTAL, list(AUDIENCES))], minimum)
+
+        def figures(cell: str) -> dict[str, Any]:
+            if cell in small:
+                return {"svar": SUPPRESSED, "medel": SUPPRESSED}
+            average = answers[cell].medel(minimum)
+            return {"svar": answers[cell].antal, "medel": None if average is None else round(average, 2)}
+
+        statements.append({"falt": item.field, "namn": item.title, **figures(TOTAL),
+                           "per_svarande": {a: figures(a) for a in AUDIENCES}})
     return {
-        "svar": suppress(survey.svar, threshold),
-        "per_svarande": {a: suppress(n, threshold) for a, n in survey.per_svarande.items()},
+        "svar": _published(survey.svar, TOTAL, hidden),
+        "per_svarande": {a: _published(n, a, hidden) for a, n in survey.per_svarande.items()},
         "minsta_antal": minimum,
-        "pastaenden": [{"falt": item.field, "namn": item.title, **figures(item.alla),
-                        "per_svarande": {a: figures(item.per_svarande[a]) for a in AUDIENCES}}
-                       for item in survey.pastaenden],
+        "pastaenden": statements,
     }
-
-
-def _counts(items, threshold: int, breakdown: bool) -> list[dict[str, Any]]:
-    counts = [c.antal for c in items]
-    values = suppress_breakdown(counts, threshold) if breakdown else [suppress(c, threshold) for c in counts]
-    return [{"namn": c.namn, "antal": v} for c, v in zip(items, values)]
 
 
 def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, per_school: bool = False,
@@ -129,31 +177,51 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
     """The aggregates as a JSON-ready dict, suppression applied."""
     if threshold < 1:
         raise ValueError("Tröskeln för undertryckning måste vara minst 1.")
-    groups = [_group(g, threshold) for g in stats.groups]
-    # Groups add up to the administration's total: hide one more where only one is hidden.
-    for key in ("sip_initierade", "sip_deltagit", "avvikelser", "stickprov_dokument"):
-        raw = [getattr(g, key) for g in stats.groups]
-        for row, value in zip(groups, suppress_breakdown(raw, threshold)):
-            if value == SUPPRESSED and row[key] != SUPPRESSED:
-                row[key] = SUPPRESSED
-                if key == "sip_initierade":
-                    row["sip_per_100_elever"] = SUPPRESSED
-                if key == "stickprov_dokument":
-                    row["stickprov_andel_uppfyllda"] = SUPPRESSED
+    d = stats.deviations
+    breakdowns = {"avvikelser": {
+        "kategori": [c.antal for c in d.per_kategori],
+        "manad": [c.antal for c in d.per_manad],
+        # A deviation may touch several organisations, so these need not add up to the total;
+        # when they do (or nearly do), they are a breakdown like the others.
+        "verksamhet": [c.antal for c in d.per_verksamhet],
+    }}
+    counts: dict[str, tuple[dict, set]] = {}
+    for key in SCHOOL_COUNTS:
+        values, sums = _school_cells(stats, key, per_school, breakdowns.get(key, {}))
+        counts[key] = (values, protect(values, sums, threshold))
+
+    def school_figures(cell: Hashable, item, rate: float | None) -> dict[str, Any]:
+        shown = {key: _published(values[cell], cell, hidden) if cell in values else None
+                 for key, (values, hidden) in counts.items()}
+        shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED)
+        shown["stickprov_andel_uppfyllda"] = _ratio(item.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)
+        return shown
+
+    def group(g, cell: Hashable) -> dict[str, Any]:
+        # School counts are not about children: shown as they are.
+        return {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
+                "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd,
+                **school_figures(cell, g, g.sip_per_100)}
+
     audit = stats.audit
-    documents = suppress(audit.dokument, threshold)
+    total = group(stats.total, TOTAL)
+    whole = suppress(audit.helt_uppfyllda, threshold)
+    total.update({
+        "avvikelse_utredd": stats.total.avvikelse_utredd,
+        "stickprov_helt_uppfyllda": whole,
+        "stickprov_andel_helt_uppfyllda": _ratio(share(audit.helt_uppfyllda, audit.dokument),
+                                                 total["stickprov_dokument"] == SUPPRESSED, whole == SUPPRESSED),
+    })
     requirements = []
     for r in audit.per_krav:
         checked, met = suppress(r.granskade, threshold), suppress(r.uppfyllda, threshold)
         requirements.append({"falt": r.field, "namn": r.title, "granskade": checked, "uppfyllda": met,
-                             "andel": _ratio(r.andel, checked, met)})
-    total = _group(stats.total, threshold)
-    total.update({
-        "avvikelse_utredd": stats.total.avvikelse_utredd,
-        "stickprov_helt_uppfyllda": suppress(audit.helt_uppfyllda, threshold),
-        "stickprov_andel_helt_uppfyllda": _ratio(share(audit.helt_uppfyllda, audit.dokument), documents,
-                                                 suppress(audit.helt_uppfyllda, threshold)),
-    })
+                             "andel": _ratio(r.andel, checked == SUPPRESSED, met == SUPPRESSED)})
+    values, hidden = counts["avvikelser"]
+
+    def listed(name: str, items) -> list[dict[str, Any]]:
+        return [{"namn": c.namn, "antal": _published(c.antal, (name, i), hidden)} for i, c in enumerate(items)]
+
     data: dict[str, Any] = {
         "format": FORMAT,
         "demo": demo,
@@ -163,35 +231,56 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         "skolor_publiceras": per_school,
         "gruppering": stats.grouping,
         "forvaltning": total,
-        "grupper": groups,
-        "avvikelser_per_kategori": _counts(stats.deviations.per_kategori, threshold, breakdown=True),
-        "avvikelser_per_verksamhet": _counts(stats.deviations.per_verksamhet, threshold, breakdown=False),
-        "avvikelser_per_manad": _counts(stats.deviations.per_manad, threshold, breakdown=True),
+        "grupper": [group(g, ("grupp", g.namn)) for g in stats.groups],
+        "avvikelser_per_kategori": listed("kategori", d.per_kategori),
+        "avvikelser_per_verksamhet": listed("verksamhet", d.per_verksamhet),
+        "avvikelser_per_manad": listed("manad", d.per_manad),
         "stickprov_per_krav": requirements,
-        "trend": [{
-            "lasar": t.lasar, "skolor": t.skolor, "inskickade": t.inskickade,
-            "andel_inskickade": _ratio(t.andel_inskickade),
-            "sip_initierade": suppress(t.sip_initierade, threshold),
-            "sip_deltagit": suppress(t.sip_deltagit, threshold),
-            "avvikelser": suppress(t.avvikelser, threshold),
-            "stickprov_dokument": suppress(t.stickprov_dokument, threshold),
-            "stickprov_andel_uppfyllda": _ratio(t.stickprov_andel, suppress(t.stickprov_dokument, threshold)),
-        } for t in stats.trend],
+        "trend": [_trend_row(t, threshold, total if t.lasar == stats.lasar else None) for t in stats.trend],
     }
-    # Groups of schools and organisations outside school add up to all meetings.
-    parts = list(stats.meetings_by_group) + list(stats.meetings_by_organisation)
-    counts = suppress_breakdown([p.moten for p in parts], threshold)
-    entries = [_meetings(p, threshold, c) for p, c in zip(parts, counts)]
-    data["moten"] = {
-        "totalt": _meetings(stats.meetings, threshold),
-        "grupper": entries[:len(stats.meetings_by_group)],
-        "organisationer": entries[len(stats.meetings_by_group):],
-    }
+    data["moten"] = _meetings(stats, threshold, per_school)
     data["delaktighet"] = _survey(stats, threshold)
     if per_school:
-        data["skolor"] = [_school(s, threshold) for s in stats.schools]
-        data["moten"]["skolor"] = [_meetings(m, threshold) for m in stats.meetings_by_school]
+        data["skolor"] = [{"skolenhetskod": s.skolenhetskod, "namn": s.skolnamn, "status": s.status,
+                           "sip_kunnig_utsedd": s.sip_kunnig_utsedd,
+                           **school_figures(("skola", s.skolenhetskod), s, s.sip_per_100)} for s in stats.schools]
     return data
+
+
+def _trend_row(t, threshold: int, current: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One school year's totals; the compiled year's counts exactly as published for the administration."""
+    shown = {key: suppress(getattr(t, key), threshold) for key in SCHOOL_COUNTS}
+    if current is not None:
+        shown = {key: current[key] for key in SCHOOL_COUNTS}
+    return {"lasar": t.lasar, "skolor": t.skolor, "inskickade": t.inskickade,
+            "andel_inskickade": _ratio(t.andel_inskickade), **shown,
+            "stickprov_andel_uppfyllda": _ratio(t.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)}
+
+
+def _meetings(stats: Statistics, threshold: int, per_school: bool) -> dict[str, Any]:
+    """Meeting counts suppressed; each share hidden when its meetings or its part are hidden."""
+    cells = {}
+    for key in MEETING_COUNTS:
+        values, sums = _meeting_cells(stats, key, per_school)
+        # A share is published only with its base: where the meetings are hidden, so is every part.
+        base = cells["moten"][1] if key != "moten" else ()
+        cells[key] = (values, protect(values, sums, threshold, hidden=base))
+
+    def entry(m, cell: Hashable) -> dict[str, Any]:
+        values, hidden = cells["moten"]
+        out: dict[str, Any] = {"namn": m.namn, "moten": _published(m.moten, cell, hidden)}
+        for attribute, _, _ in MEETING_FLAGS:
+            out[f"andel_{attribute}"] = _ratio(m.andel(attribute), cell in hidden, cell in cells[attribute][1])
+        return out
+
+    out = {
+        "totalt": entry(stats.meetings, TOTAL),
+        "grupper": [entry(m, ("grupp", m.namn)) for m in stats.meetings_by_group],
+        "organisationer": [entry(m, ("organisation", m.namn)) for m in stats.meetings_by_organisation],
+    }
+    if per_school:
+        out["skolor"] = [entry(m, ("skola", m.skolenhetskod)) for m in stats.meetings_by_school]
+    return out
 
 
 def write_aggregates(stats: Statistics, path: str | Path, **options) -> Path:
