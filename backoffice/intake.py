@@ -437,7 +437,9 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
                 binding = intake.school_binding(form_id, claims)
             except LinkError as error:
                 return refused(error, form_id)
-            if request.args.get("kvitto"):
+            if form_id == SURVEY_FORM and request.args.get("tack"):
+                return page(intake.shell.message_page("Tack för dina svar!", _survey_thanks(), form_id=form_id))
+            if request.args.get("kvitto") and form_id != SURVEY_FORM:
                 return receipt_page(form_id, binding, token, request.args["kvitto"])
             values, notice = {}, ""
             if form_id == SURVEY_FORM:
@@ -510,8 +512,11 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         except StoreError:
             log.exception("store refused an append")
             raise
-        # Post/redirect/get: reloading the receipt must not send the answer a second time.
-        query = urlencode({TOKEN_PARAM: token, "kvitto": receipt.kvitto})
+        # Post/redirect/get: reloading the receipt must not send the answer a second time. A survey
+        # answer's receipt number stays out of the address, so a shared device's history cannot
+        # point anyone to that answer in the store.
+        done = {"tack": "1"} if form_id == SURVEY_FORM else {"kvitto": receipt.kvitto}
+        query = urlencode({TOKEN_PARAM: token, **done})
         return redirect(f"/blanketter/{form_id}/?{query}", code=303)
 
     def receipt_page(form_id: str, binding: Binding, token: str, kvitto: str) -> Response:
@@ -526,14 +531,9 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
             return page(intake.shell.message_page("Kvittot finns inte", body, form_id=form_id), 404)
         row = found[0]
         receipt = Receipt(form_id, row["kvitto"], int(row["version"]), row["mottagen"], row)
-        title = "Tack! Ditt svar är mottaget"
         extra = _survey_section(intake, row, public_url or request.host_url) if form_id == MEETING_FORM else ""
-        if form_id == SURVEY_FORM:
-            html = intake.shell.message_page("Tack för dina svar!", _survey_thanks(), form_id=form_id)
-        else:
-            html = intake.shell.message_page(title, _receipt_body(form_id, receipt, binding, token, extra),
-                                             form_id=form_id)
-        return page(html)
+        return page(intake.shell.message_page("Tack! Ditt svar är mottaget",
+                                              _receipt_body(form_id, receipt, binding, token, extra), form_id=form_id))
 
     @app.route("/", defaults={"path": ""})
     @app.route("/<path:path>")

@@ -30,6 +30,9 @@ from filelock import FileLock
 from backoffice import config
 
 SYSTEM_FIELDS = ("mottagen", "kvitto", "version", "kanal")
+# Anonymous forms keep only the day an answer came: a time to the second would let anyone who
+# knows when a meeting ended pick out that family's answers. Nothing counts these by time.
+ANONYMOUS_FORMS = frozenset({"delaktighet"})
 CHANNELS = ("webb", "import")
 # Receipt alphabet without look-alikes (0/O, 1/I/L, U/V) so a receipt can be read over the phone.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
@@ -233,6 +236,8 @@ def stamp_rows(form_id: str, records: list[dict], kanal: str, versions: dict[tup
     """
     fields, keys = form_fields(form_id), key_fields(form_id)
     mottagen, lines, receipts = _now(), [], []
+    if form_id in ANONYMOUS_FORMS:
+        mottagen = mottagen[:10]
     for record in records:
         row = {name: _clean(record.get(name)) for name in fields}
         version = 1
@@ -268,9 +273,14 @@ def _resource(form_id: str) -> dict:
     for field in schema["fields"]:
         # UI hints belong to the form, not the store; the primary key becomes (key, version).
         fields.append({k: v for k, v in field.items() if not k.startswith("sip:")})
+    received = ({"name": "mottagen", "type": "date", "title": "Mottagen",
+                 "description": "Dagen då svaret togs emot (UTC); anonyma svar sparar inte klockslaget.",
+                 "constraints": {"required": True}}
+                if form_id in ANONYMOUS_FORMS else
+                {"name": "mottagen", "type": "datetime", "title": "Mottagen",
+                 "description": "När raden togs emot (UTC).", "constraints": {"required": True}})
     fields += [
-        {"name": "mottagen", "type": "datetime", "title": "Mottagen",
-         "description": "När raden togs emot (UTC).", "constraints": {"required": True}},
+        received,
         {"name": "kvitto", "type": "string", "title": "Kvitto",
          "description": "Kvittonumret avsändaren fick.",
          "constraints": {"required": True, "unique": True, "pattern": "SIP-[0-9]{4}-[0-9A-Z]{6}"}},

@@ -158,6 +158,11 @@ def test_a_survey_answer_is_stored_without_the_date_or_the_link(intake_server, s
         schools[2], "2025/26", "barn/ung", "3")
     stored = (intake_server.data_dir / "delaktighet.csv").read_text("utf-8")
     assert MEETING_DAY not in stored and token_of(link) not in stored
+    # Only the day it came, not the time: a time to the second could be matched to when a meeting ended.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["mottagen"]), row["mottagen"]
+    # Nor does the receipt's address name the stored row (a shared device keeps its history).
+    assert row["kvitto"] not in response.url and "kvitto" not in response.url
+    assert frictionless_validate(intake_server.data_dir).returncode == 0
     # The count is kept apart, under a hash of the link: neither the link nor the answer is in it.
     counts = json.loads((intake_server.data_dir / COUNTER_NAME).read_text("utf-8"))
     assert list(counts.values()) == [1]
