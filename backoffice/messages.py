@@ -9,7 +9,7 @@ import re
 
 import frictionless
 
-from backoffice import schemas
+from backoffice import guard, schemas
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _POSITION = re.compile(r"position (\d+)")
@@ -82,9 +82,19 @@ def wrong_form_message(form_id: str, other: str, other_title: str) -> str:
 
 
 def unknown_column_message(label: str, letter: str, field_names: list[str]) -> str:
-    shown = label.strip() or "(tom rubrik)"
-    return (f"Kolumn {letter} har rubriken ”{shown}”, som inte hör till blanketten. Rätta rubriken "
-            f"eller ta bort kolumnen. Rubrikerna ska vara: {', '.join(field_names)}.")
+    # A header cell is normally safe to show, but a row of answers typed into row 1 is not.
+    if guard.find_personal_data(label):
+        which = f"Kolumn {letter} har en rubrik som verkar innehålla personuppgifter (den visas inte här)"
+    else:
+        which = f"Kolumn {letter} har rubriken ”{label.strip() or '(tom rubrik)'}”"
+    return (f"{which}, som inte hör till blanketten. Rätta rubriken eller ta bort kolumnen. "
+            f"Rubrikerna ska vara: {', '.join(field_names)}.")
+
+
+def no_header_message(form_id: str, field_names: list[str]) -> str:
+    return (f"Ingen rubrik i första raden hör till blanketten {form_id}. Kontrollera att det är rätt "
+            f"fil och rätt blad. Första raden ska vara rubrikraden: {', '.join(field_names)}. "
+            "Saknas rubrikraden, lägg till den överst; annars rätta rubrikerna.")
 
 
 def duplicate_column_message(name: str, letters: list[str]) -> str:

@@ -23,9 +23,9 @@ from backoffice import messages, schemas, sources
 from backoffice.register import load_register
 
 # Problems that concern the whole header and make every row unreliable.
-HEADER_CODES = {"missing-label", "duplicate-label"}
+HEADER_CODES = {"missing-label", "duplicate-label", "no-header"}
 # Problems that make a table unusable as given (exit status 2 in the CLI), not merely invalid.
-UNUSABLE_CODES = {"source-error", "wrong-form"}
+UNUSABLE_CODES = {"source-error", "wrong-form", "no-header"}
 # Show a progress bar above this many bytes (CSV) or rows (XLSX).
 PROGRESS_MIN_BYTES = 2_000_000
 PROGRESS_MIN_ROWS = 20_000
@@ -288,6 +288,11 @@ def _validate(table: sources.SourceTable, form_id: str, schema: frictionless.Sch
             # A table of another form would drown in one message per column and row: say it once.
             problem = Problem(1, None, "wrong-form", messages.wrong_form_message(
                 form_id, other, schemas.form_title(other)))
+            return TableResult(path=table.name, form=form_id, rows=0, problems=[problem], valid_rows=[])
+        if not positions:
+            # No header at all (row 1 holds answers) or a foreign one: one message instead of one
+            # per column, and the cells of row 1 are never repeated.
+            problem = Problem(1, None, "no-header", messages.no_header_message(form_id, schema.field_names))
             return TableResult(path=table.name, form=form_id, rows=0, problems=[problem], valid_rows=[])
     names = schema.field_names
     columns = {name: get_column_letter(index + 1) for name, index in positions.items()}

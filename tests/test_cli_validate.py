@@ -119,6 +119,16 @@ def test_a_table_of_another_form_gets_one_message_naming_the_right_form():
     assert run(fixture("avvikelse-excel-ansi.csv"), "--form", "avvikelse").exit_code == 0
 
 
+def test_a_table_without_header_row_exits_2_without_repeating_row_1():
+    path = fixture("fel-rubrikrad-saknas.csv")
+    human = run(path, "--form", "arsuppfoljning")
+    assert human.exit_code == 2
+    assert human.output.splitlines()[0].startswith(f"{path}, rad 1: Ingen rubrik i första raden hör till blanketten")
+    assert "1212" not in human.output.replace(str(path), "") and "070" not in human.output
+    [error] = json.loads(run(path, "--form", "arsuppfoljning", "--json").output)["tables"][0]["errors"]
+    assert (error["row"], error["field"], error["code"]) == (1, None, "no-header")
+
+
 def test_one_unusable_file_among_good_ones_exits_2_and_reports_all():
     result = run(fixture("fel-heltal.csv"), fixture("tom.csv"), "--form", "arsuppfoljning", "--json")
     assert result.exit_code == 2
@@ -185,8 +195,10 @@ def test_google_sheet_through_the_fake_api(fake_sheets):  # noqa: F811
         "tomt när svaret på frågan om utredd avvikelse är nej. Töm fältet, eller ändra svaret till ja.")
     # Nothing was written to the sheet.
     assert fake_sheets.writes == []
+    # Without a worksheet the first one is read: here the instructions, which are not the table.
     first_sheet = run(f"gsheet:{key}", "--form", "arsuppfoljning")
-    assert first_sheet.exit_code == 1 and "Kolumnen ”skolenhetskod”" in first_sheet.output
+    assert first_sheet.exit_code == 2
+    assert "Ingen rubrik i första raden hör till blanketten arsuppfoljning. Kontrollera att det är rätt fil och rätt blad." in first_sheet.output
 
 
 def test_google_sheet_quota_errors_are_retried(fake_sheets, monkeypatch):  # noqa: F811

@@ -123,7 +123,7 @@ def test_every_file_in_the_fixture_folder_is_used():
     used = {e[0] for e in ERROR_FILES} | {
         "arsuppfoljning-excel-ansi.csv", "arsuppfoljning-excel-utf8.csv", "arsuppfoljning-utf8-komma.csv",
         "avvikelse-excel-ansi.csv", "stickprov-excel-utf8.csv", "uppfoljning.xlsx",
-        "inte-en-tabell.csv", "tom.csv", "trasig.xlsx"}
+        "inte-en-tabell.csv", "tom.csv", "trasig.xlsx", "fel-rubrikrad-saknas.csv"}
     present = {p.name for p in FIXTURES.iterdir() if p.name != "README.md"}
     assert present == used
 
@@ -138,6 +138,27 @@ def test_unusable_inputs_raise_a_swedish_source_error(name, text):
     with pytest.raises(sources.SourceError) as info:
         validate_table(fixture(name), "arsuppfoljning")
     assert text in str(info.value)
+
+
+def test_a_table_without_its_header_row_gets_one_message_repeating_no_cell():
+    result = validate_table(fixture("fel-rubrikrad-saknas.csv"), "arsuppfoljning")
+    assert [(p.row, p.field, p.code) for p in result.problems] == [(1, None, "no-header")]
+    message = result.problems[0].message
+    assert "Ingen rubrik i första raden hör till blanketten arsuppfoljning" in message
+    assert "skolenhetskod, lasar, sip_initierade" in message and "lägg till den överst" in message
+    for cell in ("40526633", "1212", "070", "Eleven"):
+        assert cell not in message
+    assert result.valid_rows == []
+
+
+def test_an_unknown_column_heading_with_personal_data_is_not_repeated(tmp_path):
+    path = tmp_path / "rubrik.csv"
+    path.write_text(HEADER + ";Kontakt sip-samordnare@example.se\n40526633;2025/26;1;1;;nej;;ja;\n", encoding="utf-8")
+    result = validate_table(path, "arsuppfoljning")
+    assert [(p.row, p.field, p.code) for p in result.problems] == [(1, None, "extra-label")]
+    message = result.problems[0].message
+    assert message.startswith("Kolumn I har en rubrik som verkar innehålla personuppgifter (den visas inte här)")
+    assert "example.se" not in message and "Kontakt" not in message
 
 
 def test_unknown_sheet_lists_the_sheets():
