@@ -8,12 +8,13 @@ import click
 from backoffice import register as register_module
 from backoffice.cli_support import CliError, InvalidDataError  # noqa: F401 - shared by cli_intake
 from backoffice.config import REGISTER_PATH
+from backoffice.schemas import form_ids
 
 
 @click.command(name="validate")
 @click.argument("paths", metavar="FIL...", nargs=-1)
 @click.option("--form", "form_id", metavar="BLANKETT",
-              help="Blanketten som tabellerna ska följa: arsuppfoljning, avvikelse eller stickprov.")
+              help=f"Blanketten som tabellerna ska följa: {', '.join(form_ids())}.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON i stället för text.")
 @click.option("--sheet", metavar="BLAD", help="Bladet i en Excel-arbetsbok (annars det första bladet).")
 @click.option("--credentials", metavar="FIL", type=click.Path(dir_okay=False),

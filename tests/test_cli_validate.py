@@ -243,3 +243,6 @@ def test_help_is_swedish_with_examples():
     assert result.exit_code == 0
     assert "Kontrollera tabeller mot en blankett" in result.output
     assert "Exempel:" in result.output and "sip-backoffice validate" in result.output
+    # Every form in forms/ is named, so a coordinator need not look them up.
+    for form_id in ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport", "delaktighet"):
+        assert form_id in result.output
