@@ -9,7 +9,10 @@ Columns are the form's schema fields in schema order, then the system columns `m
 `kvitto`, `version` and `kanal`. Rows are only ever appended. An append takes the store's file
 lock, checks that the file ends with a newline, writes every encoded row in one `os.write` on an
 O_APPEND descriptor and fsyncs, so a crash can never leave half a row behind; if the file ever
-does end mid-row (written by something else), the store refuses to go on and says so.
+does end mid-row (written by something else), the store refuses to go on and says so; so it does
+for a CSV saved again in another encoding, with a BOM, or with a version that is not a number.
+`datapackage.json` is derived from the schemas and written again whenever it differs, so edit the
+schemas in forms/, never that file.
 """
 from __future__ import annotations
 
@@ -158,7 +161,19 @@ def _check_complete(path: Path, data: bytes) -> None:
 
 
 def _parse(path: Path, data: bytes, form_id: str) -> list[dict[str, str]]:
-    text = data.decode("utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StoreError(
+            f"{path} är inte UTF-8 (byte {error.start}); den har troligen sparats om i ett kalkylprogram. "
+            "Lagret skriver inte i filen: återställ den från säkerhetskopian, eller spara den som "
+            "CSV UTF-8 med kommatecken."
+        ) from None
+    if text.startswith("\ufeff"):
+        raise StoreError(
+            f"{path} börjar med ett BOM-tecken; den har troligen sparats om i Excel. Lagret skriver inte "
+            "i filen: återställ den från säkerhetskopian, eller ta bort tecknet."
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -176,7 +191,12 @@ def _parse(path: Path, data: bytes, form_id: str) -> list[dict[str, str]]:
         for line_no, cells in enumerate(reader, start=2):
             if len(cells) != len(header):
                 raise StoreError(f"Rad {line_no} i {path} har {len(cells)} värden i stället för {len(header)}.")
-            rows.append(dict(zip(header, cells)))
+            row = dict(zip(header, cells))
+            # Versions are counted on; a hand-edited one must stop the store, not crash it.
+            if not (row["version"].isdigit() and int(row["version"]) >= 1):
+                raise StoreError(f"Rad {line_no} i {path} har versionen ”{row['version']}”; "
+                                 "den ska vara ett heltal, 1 eller mer. Rätta raden för hand.")
+            rows.append(row)
     except csv.Error as error:
         raise StoreError(f"{path} går inte att läsa som CSV: {error}.") from error
     return rows
@@ -337,6 +357,9 @@ class _Index:
 
     def __init__(self):
         self.offset = 0
+        # The file's inode and the bytes just before `offset`, to notice a file edited or replaced by hand.
+        self.inode = None
+        self.tail = b""
         self.versions: dict[tuple, int] = {}
         self.receipts: set[str] = set()
 
@@ -378,9 +401,13 @@ class FileStore:
 
     def _refresh_index(self, form_id: str, fd: int, path: Path) -> _Index:
         index = self._indexes.setdefault(form_id, _Index())
-        size = os.fstat(fd).st_size
-        if size < index.offset:  # the file was replaced behind our back: start over
+        stat = os.fstat(fd)
+        size = stat.st_size
+        if (size < index.offset or stat.st_ino != index.inode
+                or os.pread(fd, len(index.tail), index.offset - len(index.tail)) != index.tail):
+            # Edited or replaced behind our back (only appends keep what we read): read it all again.
             index = self._indexes[form_id] = _Index()
+            index.inode = stat.st_ino
         if size == index.offset:
             return index
         new = os.pread(fd, size - index.offset, index.offset)
@@ -396,6 +423,7 @@ class FileStore:
                 key = tuple(row[k] for k in keys)
                 index.versions[key] = max(index.versions.get(key, 0), int(row["version"]))
         index.offset = size
+        index.tail = os.pread(fd, min(size, 256), size - min(size, 256))
         return index
 
     def append(self, form_id: str, records: list[dict], kanal: str = "webb",
@@ -412,17 +440,19 @@ class FileStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self._thread_lock, self._lock:
             path = self._ensure_locked(form_id)
-            if counter is not None:
-                # Counted before the append: a crash between the two loses a place, never adds one.
-                AnswerCounter(self.data_dir).take(counter[0], counter[1], len(records))
             fd = os.open(path, os.O_RDWR | os.O_APPEND)
             try:
                 index = self._refresh_index(form_id, fd, path)
+                if counter is not None:
+                    # Counted once the file is known to be sound and just before the write: a crash
+                    # between the two loses a place, never adds one.
+                    AnswerCounter(self.data_dir).take(counter[0], counter[1], len(records))
                 pending, used = dict(index.versions), set(index.receipts)
                 lines, receipts = stamp_rows(form_id, records, kanal, pending, used)
                 self._write_all(fd, _encode(lines))
                 index.versions, index.receipts = pending, used
                 index.offset = os.fstat(fd).st_size
+                index.tail = os.pread(fd, min(index.offset, 256), index.offset - min(index.offset, 256))
             finally:
                 os.close(fd)
         return receipts

@@ -171,3 +171,48 @@ def test_unknown_form_ids_cannot_reach_other_files(tmp_path):
     for form_id in ("../secret", "arsuppfoljning.csv", "finns_inte"):
         with pytest.raises(StoreError, match="Okänd blankett"):
             read_rows(tmp_path, form_id)
+
+
+def test_a_file_edited_by_hand_while_the_server_runs_is_read_again(tmp_path):
+    store = FileStore(tmp_path)  # one object kept between appends, as in the server
+    store.append("arsuppfoljning", [ANSWER, dict(ANSWER, skolenhetskod="66906957")])
+    path = tmp_path / "arsuppfoljning.csv"
+    # A typo fixed in place in a text editor: the first answer grows by one character.
+    path.write_text(path.read_text(encoding="utf-8").replace(",3,5,", ",13,5,", 1), encoding="utf-8")
+    (receipt,) = store.append("arsuppfoljning", [ANSWER])
+    assert receipt.version == 2
+    rows = read_rows(tmp_path, "arsuppfoljning")
+    assert [(r["skolenhetskod"], r["sip_initierade"], r["version"]) for r in rows] == [
+        ("40526633", "13", "1"), ("66906957", "3", "1"), ("40526633", "3", "2")]
+    assert frictionless_validate(tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda data: data.replace(",1,webb".encode(), ",ett,webb".encode(), 1), "versionen ”ett”"),
+    (lambda data: data.replace("för".encode(), "för".encode("cp1252"), 1), "inte UTF-8"),
+    (lambda data: b"\xef\xbb\xbf" + data, "BOM"),
+])
+def test_a_file_saved_again_in_a_spreadsheet_program_is_refused_in_swedish(tmp_path, damage, message):
+    FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    path = tmp_path / "arsuppfoljning.csv"
+    path.write_bytes(damage(path.read_bytes()))
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=message):
+        read_rows(tmp_path, "arsuppfoljning")
+    with pytest.raises(StoreError, match=message):
+        FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    assert path.read_bytes() == before
+
+
+def test_a_survey_answer_refused_by_a_broken_file_uses_no_place_on_its_link(tmp_path):
+    from backoffice.store import AnswerCounter
+
+    answer = {"skolenhetskod": "40526633", "lasar": "2025/26", "svarande": "barn/ung", "blev_lyssnad": "4",
+              "forstod_beslut": "4", "utgar_fran_behov": "4", "vet_vem_kontakta": "4", "kandes_tryggt": "4"}
+    store = FileStore(tmp_path)
+    store.append("delaktighet", [answer], counter=("lank-1", 4))
+    with open(tmp_path / "delaktighet.csv", "ab") as handle:
+        handle.write(b"40526633,,2025/26")  # a torn row from some other program
+    with pytest.raises(StoreError, match="ofullständig"):
+        store.append("delaktighet", [answer], counter=("lank-1", 4))
+    assert AnswerCounter(tmp_path).used("lank-1") == 1
