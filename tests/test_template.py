@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 
 import openpyxl
 import pytest
@@ -146,3 +147,27 @@ def test_the_site_offers_each_template_for_download(built_site):
         book = openpyxl.load_workbook(built_site / "blanketter" / "mallar" / f"{form_id}-mall.xlsx")
         assert [c.value for c in book["Svar"][1]][:3] == first_columns
         assert "Instruktioner" in book.sheetnames
+
+
+def test_a_template_filled_with_typed_cells_and_saved_by_libreoffice_imports(template, tmp_path):
+    # As a spreadsheet stores what a person types: numbers as numbers (the school code too, when
+    # typed into a cell that is not text), dates as date cells; then saved again by LibreOffice Calc.
+    path = fill(template("avvikelse"), [
+        [40526633, dt.datetime(2025, 3, 14), "Annat", "skola, BUP", "Pågår", "Nej", "ja", "Ingen kom."],
+        ["66906957", dt.datetime(2025, 4, 2), "Annat", "BUP", "ja", "nej", "nej", None],
+    ], {"B2": "YYYY-MM-DD", "B3": "D MMMM YYYY"})
+    saved = tmp_path / "libreoffice"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profil'}", "--headless",
+                           "--convert-to", "xlsx", "--outdir", str(saved), str(path)],
+                          capture_output=True, text=True, timeout=120)
+    resaved = saved / path.name
+    assert resaved.exists(), done.stderr
+    book = openpyxl.load_workbook(resaved)
+    assert isinstance(book["Svar"]["B2"].value, dt.datetime)  # still a date cell, not text
+    data = tmp_path / "store"
+    result = run("import", resaved, "--form", "avvikelse", "--data", data)
+    assert result.exit_code == 0, result.output
+    rows = read_rows(data, "avvikelse")
+    assert [(r["skolenhetskod"], r["datum"], r["lost_i_chefslinjen"], r["handelseanalys"]) for r in rows] == [
+        ("40526633", "2025-03-14", "pågår", "nej"), ("66906957", "2025-04-02", "ja", "nej")]
+    assert frictionless_validate(data).returncode == 0
