@@ -288,8 +288,7 @@ def _receipt_body(form_id: str, receipt, binding: Binding, token: str, extra: st
     if keyed:
         correct = (
             "<p>Vill du ändra något? Öppna samma länk igen och skicka in på nytt. Det nya svaret "
-            f"sparas som version {receipt.version + 1} och räknas i stället för det här; alla "
-            "versioner sparas.</p>"
+            "sparas som en ny version och räknas i stället för det här; alla versioner sparas.</p>"
             f'<p><a href="{again}">Öppna blanketten igen för att rätta svaret</a></p>'
         )
         version = f"<p>Version {receipt.version} av svaret.</p>"
@@ -521,7 +520,8 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
 
     def receipt_page(form_id: str, binding: Binding, token: str, kvitto: str) -> Response:
         # Only a receipt for the link's own school is shown: a link never reveals another's answer.
-        found = [row for row in intake.store.read_rows(form_id)
+        rows = intake.store.read_rows(form_id)
+        found = [row for row in rows
                  if row["kvitto"] == kvitto and row["skolenhetskod"] == binding.skolenhetskod
                  and row.get("organisation", "") == binding.organisation]
         if not found:
@@ -532,6 +532,12 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         row = found[0]
         receipt = Receipt(form_id, row["kvitto"], int(row["version"]), row["mottagen"], row)
         extra = _survey_section(intake, row, public_url or request.host_url) if form_id == MEETING_FORM else ""
+        keys = key_fields(form_id)
+        newest = max((int(r["version"]) for r in rows if keys and all(r[k] == row[k] for k in keys)), default=0)
+        if newest > receipt.version:
+            # An old receipt opened again (a bookmark, the history): say which answer counts now.
+            extra = (f'<div class="sip-notice"><p>Det här svaret har ersatts: version {newest} har skickats '
+                     "in senare och är den som räknas.</p></div>") + extra
         return page(intake.shell.message_page("Tack! Ditt svar är mottaget",
                                               _receipt_body(form_id, receipt, binding, token, extra), form_id=form_id))
 

@@ -186,6 +186,12 @@ def test_a_resubmission_is_version_two_and_the_latest_counts(intake_server, scho
     assert [(r["kvitto"], r["version"], r["sip_initierade"]) for r in rows] == [(first, "1", "4"), (second, "2", "6")]
     (latest,) = read_latest(intake_server.data_dir, "arsuppfoljning")
     assert (latest["kvitto"], latest["version"]) == (second, "2")
+    # The first receipt, opened again from the history, says it no longer counts.
+    old = session.get(intake_server.form_url("arsuppfoljning"),
+                      params={"lank": link.split("lank=")[1], "kvitto": first}, timeout=10)
+    assert receipt_number(old.text) == first
+    assert "version 2 har skickats in senare och är den som räknas" in page_text(old.text)
+    assert "har ersatts" not in page_text(second_page.text)
 
 
 def test_fifty_concurrent_posts_give_fifty_intact_rows(intake_server, schools):
