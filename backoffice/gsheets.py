@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+import google.auth.exceptions
 import gspread
 import requests
 from gspread.http_client import BackOffHTTPClient
@@ -99,5 +100,9 @@ def read_values(client: gspread.Client, key: str, worksheet: str | None = None) 
     except gspread.exceptions.APIError as error:
         raise GSheetError(f"Google svarade med ett fel ({error.code}) för kalkylarket {key}. "
                           "Försök igen om en stund.") from None
-    except requests.RequestException:
+    except google.auth.exceptions.RefreshError:
+        # Google's token service refused the key: deleted, disabled, or the account is gone.
+        raise GSheetError("Google godtog inte tjänstekontots nyckel. Kontrollera att nyckeln och tjänstekontot "
+                          "finns kvar i Google Cloud Console, eller skapa en ny nyckel och ange den filen.") from None
+    except (requests.RequestException, google.auth.exceptions.TransportError):
         raise GSheetError("Kunde inte nå Google Sheets. Kontrollera nätverksanslutningen och försök igen.") from None

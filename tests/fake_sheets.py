@@ -20,6 +20,8 @@ talks to the fake), or `with FakeSheets() as fake:` outside pytest. What tests c
     fake.writes                       # every values write: kind, range, valueInputOption
     fake.sheet_requests               # every spreadsheets.batchUpdate request, as sent
     fake.requests                     # every request: method, decoded path, params, body, status
+    fake.token_refusal = "Invalid JWT Signature."   # POST /token answers invalid_grant, as Google's
+                                      # token service does for a deleted key (else it gives a token)
 """
 from __future__ import annotations
 
@@ -36,6 +38,9 @@ import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+# Where a service-account key's token_uri may point to get a token from the fake (Google's is
+# https://oauth2.googleapis.com/token).
+TOKEN_PATH = "/token"
 _A1 = re.compile(r"^\$?([A-Za-z]*)\$?([0-9]*)(?::\$?([A-Za-z]*)\$?([0-9]*))?$")
 _SAFE_TITLE = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -43,8 +48,17 @@ _SAFE_TITLE = re.compile(r"^[A-Za-z0-9_]+$")
 class ApiError(Exception):
     """An error answered as Google's JSON error body."""
 
-    STATUS = {400: "INVALID_ARGUMENT", 404: "NOT_FOUND", 408: "DEADLINE_EXCEEDED", 429: "RESOURCE_EXHAUSTED",
-              500: "INTERNAL", 503: "UNAVAILABLE"}
+    STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+              408: "DEADLINE_EXCEEDED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
+    # What Google says with each status when a request fails for a reason outside the request.
+    MESSAGES = {
+        401: "Request had invalid authentication credentials.",
+        403: "The caller does not have permission",
+        429: "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user' "
+             "of service 'sheets.googleapis.com'.",
+        500: "Internal error encountered.",
+        503: "The service is currently unavailable.",
+    }
 
     def __init__(self, code: int, message: str):
         super().__init__(message)
@@ -168,6 +182,9 @@ class FakeSheets:
         self.writes: list[dict] = []
         self.sheet_requests: list[dict] = []
         self._failures: list[int] = []
+        # Token requests (form fields) and, when set, Google's error_description for refusing them.
+        self.token_requests: list[dict] = []
+        self.token_refusal: str | None = None
         self._ids = itertools.count(1)
         self._keys = itertools.count(1)
         self.server: ThreadingHTTPServer | None = None
@@ -241,7 +258,8 @@ class FakeSheets:
         return [[_formatted(cell) for cell in row] for row in self.raw_values(key, title)]
 
     def fail_next(self, count: int, status: int = 429) -> None:
-        """Answer the next `count` requests with an error (429 = quota exceeded, as Google says it)."""
+        """Answer the next `count` requests with an error as Google words it (429 = quota exceeded,
+        403 = the sheet is not shared with the service account, 500/503 = Google's trouble)."""
         with self.lock:
             self._failures.extend([status] * count)
 
@@ -259,9 +277,7 @@ class FakeSheets:
             if self._failures:
                 status = self._failures.pop(0)
                 record.status = status
-                message = ("Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user' "
-                           "of service 'sheets.googleapis.com'." if status == 429 else "Request failed.")
-                return status, ApiError(status, message).body()
+                return status, ApiError(status, ApiError.MESSAGES.get(status, "Request failed.")).body()
             try:
                 result = self._route(method, path, params, body)
                 return 200, result
@@ -600,6 +616,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         parts = urlsplit(self.path)
+        if parts.path == TOKEN_PATH and method == "POST":
+            return self._token()
         params = parse_qs(parts.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -612,6 +630,24 @@ class _Handler(BaseHTTPRequestHandler):
         data = b"" if payload is None else json.dumps(payload).encode("utf-8")
         self.send_response(204 if payload is None and status == 200 else status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _token(self) -> None:
+        """Google's OAuth token endpoint for a service-account key's JWT: a token, or invalid_grant."""
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode("ascii"))
+        with self.fake.lock:
+            self.fake.token_requests.append(form)
+            refusal = self.fake.token_refusal
+        if refusal:
+            status, payload = 400, {"error": "invalid_grant", "error_description": refusal}
+        else:
+            status, payload = 200, {"access_token": "ya29.fake-token", "expires_in": 3599, "token_type": "Bearer"}
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

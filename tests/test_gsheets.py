@@ -134,6 +134,58 @@ def test_unknown_spreadsheet_is_404_and_a_swedish_message(fake_sheets):  # noqa:
     assert "finns inte eller är inte delat" in str(info.value)
 
 
+def test_a_sheet_not_shared_is_403_and_a_swedish_message(fake_sheets):  # noqa: F811
+    key = fake_sheets.create_spreadsheet("Delas inte")
+    fake_sheets.fail_next(1, status=403)
+    response = requests.get(f"{fake_sheets.url}/v4/spreadsheets/{key}")
+    assert response.status_code == 403
+    assert response.json() == {"error": {"code": 403, "message": "The caller does not have permission",
+                                         "status": "PERMISSION_DENIED"}}
+    fake_sheets.fail_next(1, status=403)
+    with pytest.raises(gsheets.GSheetError) as info:
+        gsheets.read_values(gsheets.open_client(), key)
+    assert "har inte behörighet" in str(info.value) and "Dela arket" in str(info.value)
+
+
+def _service_account_key(path, token_uri):
+    """A service-account key file as Google Cloud Console gives it, with a fresh RSA key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "sip-test", "private_key_id": "1",
+        "private_key": private.decode("ascii"), "client_email": "sip@sip-test.iam.gserviceaccount.com",
+        "client_id": "1", "token_uri": token_uri}), encoding="utf-8")
+    return str(path)
+
+
+def test_a_refused_key_gives_a_swedish_message(fake_sheets, monkeypatch, tmp_path):  # noqa: F811
+    # Only the token request can go to the fake: with a real key, Sheets calls go to Google.
+    monkeypatch.delenv("SIP_SHEETS_API_URL")
+    fake_sheets.token_refusal = "Invalid JWT Signature."
+    key_file = _service_account_key(tmp_path / "nyckel.json", fake_sheets.url + "/token")
+    with pytest.raises(gsheets.GSheetError) as info:
+        gsheets.read_values(gsheets.open_client(key_file), "abc")
+    assert "Google godtog inte tjänstekontots nyckel" in str(info.value)
+    [form] = fake_sheets.token_requests
+    assert form["grant_type"] == ["urn:ietf:params:oauth:grant-type:jwt-bearer"]
+
+
+def test_google_out_of_reach_gives_a_swedish_message(monkeypatch, tmp_path):
+    import socket
+
+    monkeypatch.delenv("SIP_SHEETS_API_URL", raising=False)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    key_file = _service_account_key(tmp_path / "nyckel.json", f"http://127.0.0.1:{port}/token")
+    with pytest.raises(gsheets.GSheetError) as info:
+        gsheets.read_values(gsheets.open_client(key_file), "abc")
+    assert "Kunde inte nå Google Sheets" in str(info.value)
+
+
 def test_drive_create_goes_to_the_fake_too(fake_sheets):  # noqa: F811
     spreadsheet = gsheets.open_client().create("Statistik 2025/26")
     assert fake_sheets.spreadsheets[spreadsheet.id].title == "Statistik 2025/26"
