@@ -41,7 +41,8 @@ def _show_progress(sheets) -> bool:
     return _interactive() and count_cells(sheets) >= LARGE_CELLS
 
 
-def _load_store(data_dir: Path, given: bool) -> Loaded:
+def _load_store(data_dir: Path, given: bool, lasar: str) -> Loaded:
+    from backoffice.compile import load_form_facts, rows_needed
     from backoffice.store import StoreError, read_rows
 
     loaded = Loaded()
@@ -54,13 +55,19 @@ def _load_store(data_dir: Path, given: bool) -> Loaded:
                    "Alla skolor redovisas som saknade.", err=True)
         loaded.sources.append(f"Lagret {data_dir} (tomt: inga svar ännu)")
         return loaded
+    facts = load_form_facts()
+    counts = []
     try:
         for form_id in FORMS:
-            # Every version is read; compile keeps the latest per key itself.
-            loaded.rows[form_id] = read_rows(data_dir, form_id)
+            # Every version is read (compile keeps the latest per key itself), one form at a time, and
+            # other school years cut down at once: a national store then fits in far less memory.
+            rows = read_rows(data_dir, form_id)
+            counts.append(f"{form_id}: {len(rows)} rader")
+            loaded.rows[form_id] = rows_needed(form_id, lasar, rows, facts)
+            del rows
     except StoreError as error:
         raise UnusableInput(str(error)) from None
-    counts = ", ".join(f"{f}: {len(r)} rader" for f, r in loaded.rows.items())
+    counts = ", ".join(counts)
     loaded.sources.append(f"Lagret {data_dir} ({counts})")
     return loaded
 
@@ -143,7 +150,8 @@ def _compile(lasar, data_dir, from_files, form, omraden, register_path, credenti
     if from_files:
         loaded = _load_files(from_files, form, register, credentials)
     else:
-        loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir(), given=data_dir is not None)
+        loaded = _load_store(Path(data_dir) if data_dir else config.default_data_dir(), given=data_dir is not None,
+                             lasar=lasar)
     stats = compile_statistics(lasar, register, load_form_facts(), areas=areas, sources=loaded.sources,
                                **loaded.rows)
     loaded.rows = {}  # the figures are compiled: let the rows go before the workbook is built

@@ -7,6 +7,7 @@ every value a string) and the school register, the output plain dataclasses that
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -410,7 +411,7 @@ class Statistics:
     deviations: Deviations
     audit: Audit
     trend: list[TrendRow]
-    # Rows left out because their school is not in the register, per form.
+    # Rows of the compiled school year left out because their school is not in the register, per form.
     outside_register: dict[str, int] = field(default_factory=dict)
     # Meeting reports: all, per group of schools, per school (with reports), per organisation outside school.
     meetings: MeetingStats = field(default_factory=lambda: MeetingStats("Hela förvaltningen"))
@@ -578,6 +579,41 @@ def _trend(register: Mapping[str, Any], annual: dict[str, list], deviations: dic
     return rows
 
 
+# What the trend reads from another school year's rows (besides the requirements of an audit).
+TREND_FIELDS = {
+    "arsuppfoljning": ("skolenhetskod", "lasar", "sip_initierade", "sip_deltagit", "sip_kunnig_utsedd",
+                       VERSION_COLUMN, RECEIVED_COLUMN),
+    "avvikelse": ("skolenhetskod", "datum"),
+    "stickprov": ("skolenhetskod", "lasar", "dokument_nr", VERSION_COLUMN, RECEIVED_COLUMN),
+}
+
+
+def year_of_row(form: str, row: Mapping[str, str]) -> str | None:
+    """The school year a row counts in: its `lasar`, or for deviations and meetings the year of its date."""
+    if form in ("avvikelse", "motesrapport"):
+        return lasar_of_date(str(row.get("datum", "")).strip())
+    return str(row.get("lasar", "")).strip() or None
+
+
+def rows_needed(form: str, lasar: str, rows: Iterable[Mapping[str, str]], facts: FormFacts) -> list[Mapping[str, str]]:
+    """The rows compiling `lasar` reads: that year's whole, other years' cut to what the trend counts.
+
+    Meeting reports and survey answers of other years are not in any sheet and are left out, so a
+    store with many school years need not be held in memory whole.
+    """
+    keep = TREND_FIELDS.get(form)
+    if keep is not None and form == "stickprov":
+        keep = keep + tuple(r.field for r in facts.requirements)
+    out = []
+    for row in rows:
+        if year_of_row(form, row) == lasar:
+            out.append(row)
+        elif keep is not None:
+            # Interned: the same few answers ("ja", "2019/20") are then held once, not once per row.
+            out.append({name: sys.intern(row[name]) for name in keep if name in row})
+    return out
+
+
 def compile_statistics(
     lasar: str,
     register: Mapping[str, Any],
@@ -598,7 +634,7 @@ def compile_statistics(
     `arsuppfoljning` and `stickprov` may hold several versions of a row (the store keeps them all):
     only the latest per key counts. Every `avvikelse` row counts, in the school year of its date.
     `areas` maps skolenhetskod → område; without it schools are grouped by huvudmannatyp.
-    Rows for schools outside the register are left out and counted in `outside_register`.
+    Rows for schools outside the register are left out; those of `lasar` are counted in `outside_register`.
     Every `motesrapport` row counts in the school year of its date (a school's, or an organisation's
     outside school); `delaktighet` rows count in their `lasar`. The survey's statements are read
     from `delaktighet_schema` (the form's schema; loaded from forms/ when not given).
@@ -606,13 +642,18 @@ def compile_statistics(
     lasar_months(lasar)  # rejects a malformed school year early, with a Swedish message
     outside: Counter[str] = Counter()
 
+    def left_out(row: Mapping[str, str], form: str) -> None:
+        # Reported for the compiled school year only: other years' rows are the trend's business.
+        if year_of_row(form, row) == lasar:
+            outside[form] += 1
+
     def in_register(rows: Iterable[Mapping[str, str]], form: str) -> list[Mapping[str, str]]:
         kept = []
         for row in rows:
             if str(row.get("skolenhetskod", "")).strip() in register:
                 kept.append(row)
             else:
-                outside[form] += 1
+                left_out(row, form)
         return kept
 
     annual_all = in_register(latest_versions(arsuppfoljning, ("skolenhetskod", "lasar")), "arsuppfoljning")
@@ -628,7 +669,7 @@ def compile_statistics(
             elif str(row.get("organisation", "")).strip():
                 kept.append(row)
             else:
-                outside[form] += 1
+                left_out(row, form)
         return kept
 
     meeting_rows = [r for r in school_or_organisation(motesrapport, "motesrapport")

@@ -135,11 +135,35 @@ def test_trend_over_school_years(stats):
 
 def test_rows_outside_the_register_are_left_out_and_counted(facts):
     stranger = dict(ARSUPPFOLJNING[1], skolenhetskod="99999999")
-    stats = compile_statistics(LASAR, register(), facts, arsuppfoljning=[stranger])
-    assert stats.total.inskickade == 0
+    earlier = dict(stranger, lasar="2024/25")
+    stats = compile_statistics(LASAR, register(), facts, arsuppfoljning=[stranger, earlier])
+    assert stats.total.inskickade == 0 and all(t.inskickade == 0 for t in stats.trend)
+    # The summary speaks of the compiled year: the other year's stranger is not in its count.
     assert stats.outside_register == {"arsuppfoljning": 1}
 
 
 def test_a_malformed_school_year_is_refused(facts):
     with pytest.raises(ValueError, match="2025/26"):
         compile_statistics("2025-26", register(), facts)
+
+
+def test_rows_of_other_years_cut_down_give_the_same_workbook(facts):
+    """compile reads a store with rows_needed: the year's rows whole, other years' only for the trend."""
+    from backoffice import statsheets
+    from backoffice.compile import rows_needed
+    from test_meeting_stats import DELAKTIGHET, MOTESRAPPORT
+
+    given = {"arsuppfoljning": ARSUPPFOLJNING, "avvikelse": AVVIKELSE, "stickprov": STICKPROV,
+             "motesrapport": MOTESRAPPORT, "delaktighet": DELAKTIGHET}
+    when = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    whole = compile_statistics(LASAR, register(), facts, compiled_at=when, **given)
+    cut = {form: rows_needed(form, LASAR, rows, facts) for form, rows in given.items()}
+    assert len(cut["motesrapport"]) < len(MOTESRAPPORT) and len(cut["avvikelse"]) == len(AVVIKELSE)
+    assert set(cut["avvikelse"][-1]) == {"skolenhetskod", "datum"}  # 2024-10-01: another year, cut down
+    assert len(whole.trend) == 2
+    for name in ("motesrapport", "delaktighet"):
+        assert all(school_year(r["datum"]) == LASAR if name == "motesrapport" else r["lasar"] == LASAR
+                   for r in cut[name])
+    reduced = compile_statistics(LASAR, register(), facts, compiled_at=when, **cut)
+    assert ([statsheets.sheet_grid(s)[0] for s in statsheets.build_sheets(reduced)]
+            == [statsheets.sheet_grid(s)[0] for s in statsheets.build_sheets(whole)])
