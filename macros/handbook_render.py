@@ -118,17 +118,38 @@ class PageContext:
 # ---------------------------------------------------------------- small pieces
 
 
-def _fact(ctx: PageContext, entry: dict) -> str:
-    """One fact's text followed by its citation."""
-    return f"{entry['text'].strip()} {ctx.cite(entry.get('sources'))}"
+def region_label(ctx: PageContext, entry: dict) -> str:
+    """The region an entry applies to, when that is not the edition's own region; else ''."""
+    region = entry.get("region")
+    return "" if not region or _is_own_region(ctx.edition, region) else region
 
 
-def bullet_list(ctx: PageContext, points, ordered: bool = False) -> str:
-    """A Markdown list of cited facts."""
+def applies_here_first(ctx: PageContext, entries) -> list:
+    """Entries that apply everywhere or in the edition's region, then other regions' (order kept)."""
+    return sorted(entries or [], key=lambda entry: bool(region_label(ctx, entry)))
+
+
+def _region_lead(ctx: PageContext, entry: dict) -> str:
+    """'**Göteborg, skolor:** ' before a fact of another region than the edition's, else ''."""
+    # A Skåne reader must not take a Göteborg system for their own: such facts say whose they are.
+    region = region_label(ctx, entry)
+    return f"**{region}:** " if region else ""
+
+
+def _fact(ctx: PageContext, entry: dict, labelled: bool = True) -> str:
+    """One fact's text followed by its citation, led by its region when it is another region's."""
+    lead = _region_lead(ctx, entry) if labelled else ""
+    return f"{lead}{entry['text'].strip()} {ctx.cite(entry.get('sources'))}"
+
+
+def bullet_list(ctx: PageContext, points, ordered: bool = False, labelled: bool = True) -> str:
+    """A Markdown list of cited facts; an unordered list puts other regions' facts last."""
+    if not ordered:
+        points = applies_here_first(ctx, points)
     lines = []
     for number, point in enumerate(points or [], start=1):
         marker = f"{number}." if ordered else "-"
-        lines.append(f"{marker} {_fact(ctx, point)}")
+        lines.append(f"{marker} {_fact(ctx, point, labelled)}")
     return "\n".join(lines)
 
 
@@ -144,7 +165,9 @@ def _date(value) -> str:
 def _role_link(ctx: PageContext, role_id: str) -> str:
     role = ctx.handbook.get("roles", role_id)
     group = role.get("group", "samverkan")
-    return f"[{role['title']}]({ctx.link(role_group_page(group), role_id)})"
+    region = region_label(ctx, role)
+    where = f" ({region})" if region else ""
+    return f"[{role['title']}]({ctx.link(role_group_page(group), role_id)}){where}"
 
 
 def _is_own_region(edition: dict, region: str) -> bool:
@@ -179,17 +202,16 @@ def step_body(ctx: PageContext, step_id: str) -> str:
     step = ctx.handbook.get("steps", step_id)
     parts = [f"{step.get('summary', '').strip()} {ctx.cite(step.get('sources'))}"]
     if step.get("who"):
-        people = "\n".join(
-            f"- {_role_link(ctx, role_id)}" for role_id in step["who"]
-        )
+        roles = applies_here_first(ctx, [ctx.handbook.get("roles", role_id) for role_id in step["who"]])
+        people = "\n".join(f"- {_role_link(ctx, role['id'])}" for role in roles)
         parts.append(f"## Vem gör det?\n\n{people}")
     if step.get("actions"):
         parts.append(f"## Vad ska göras?\n\n{bullet_list(ctx, step['actions'])}")
     if step.get("documentation"):
         docs = []
-        for entry in step["documentation"]:
+        for entry in applies_here_first(ctx, step["documentation"]):
             where = f" **Var:** {entry['where']}." if entry.get("where") else ""
-            docs.append(f"- {entry['text'].strip()}{where} {ctx.cite(entry.get('sources'))}")
+            docs.append(f"- {_region_lead(ctx, entry)}{entry['text'].strip()}{where} {ctx.cite(entry.get('sources'))}")
         parts.append("## Vad dokumenteras och var?\n\n" + "\n".join(docs) + system_note(ctx, "documentation"))
     if step.get("time_limits"):
         parts.append(f"## Tidsgränser\n\n{bullet_list(ctx, step['time_limits'])}")
@@ -210,7 +232,7 @@ def variants(ctx: PageContext, entries) -> str:
     for region in ordered:
         own = _is_own_region(ctx.edition, region)
         heading = f"### {region}" + (" (hos oss)" if own else "")
-        body = bullet_list(ctx, regions[region])
+        body = bullet_list(ctx, regions[region], labelled=False)
         if own:
             body = f'<div class="sip-egen-region" markdown>\n\n{body}\n\n</div>'
         blocks.append(f"{heading}\n\n{body}")
@@ -233,11 +255,13 @@ def checklist(ctx: PageContext, checklist_id: str, heading_level: int = 2, headi
     if entry.get("intro"):
         parts.append(f"{entry['intro'].strip()} {ctx.cite(entry.get('sources'))}")
     items = []
-    for item in entry.get("items") or []:
+    for item in applies_here_first(ctx, entry.get("items")):
         box_id = f"kryss-{checklist_id}-{item['id']}"
+        region = region_label(ctx, item)
+        lead = f"<strong>{html.escape(region)}:</strong> " if region else ""
         items.append(
             f'- <input type="checkbox" class="sip-kryss" id="{box_id}"> '
-            f'<label for="{box_id}">{item["text"].strip()}</label> {ctx.cite(item.get("sources"))}'
+            f'<label for="{box_id}">{lead}{item["text"].strip()}</label> {ctx.cite(item.get("sources"))}'
         )
     parts.append(
         f'<div class="sip-checklista" data-checklista="{html.escape(checklist_id)}" markdown>\n\n'
@@ -266,7 +290,7 @@ def role_card(ctx: PageContext, role: dict) -> str:
     """One role as a heading with an anchor, its summary and its tasks."""
     parts = [
         f"## {role['title']} {{#{role['id']}}}",
-        f"{role.get('summary', '').strip()} {ctx.cite(role.get('sources'))}",
+        f"{_region_lead(ctx, role)}{role.get('summary', '').strip()} {ctx.cite(role.get('sources'))}",
     ]
     if role.get("tasks"):
         parts.append(f"**Uppgifter:**\n\n{bullet_list(ctx, role['tasks'])}")

@@ -98,6 +98,8 @@ def integrity_problems(handbook: dict, editions: dict | None = None) -> list[str
                     _check_sources(item_where, item, known_sources, problems)
                     if not str(item.get("text") or "").strip():
                         problems.append(f"{item_where}: saknar text")
+                    if "region" in item and item["region"] not in REGIONS:
+                        problems.append(f"{item_where}: okänd region '{item['region']}'")
             for sub in ID_SUBLISTS.get(name, ()):
                 ids = sub_seen.setdefault(sub, set()) if sub == "variants" else set()
                 for item in entry.get(sub) or []:
@@ -118,6 +120,8 @@ def integrity_problems(handbook: dict, editions: dict | None = None) -> list[str
     for role in handbook.get("roles") or []:
         if role.get("group") not in ROLE_GROUPS:
             problems.append(f"{_where('roles.yaml', role.get('id'))}: okänd group '{role.get('group')}'")
+        if "region" in role and role["region"] not in REGIONS:
+            problems.append(f"{_where('roles.yaml', role.get('id'))}: okänd region '{role['region']}'")
     for step in handbook.get("steps") or []:
         where = _where("steps.yaml", step.get("id"))
         for role_id in step.get("who") or []:
@@ -420,6 +424,9 @@ BROKEN = [
     ("no sources on glossary", ("glossary", 0, "sources"), _DELETE, "glossary.yaml: id 'g': saknar sources"),
     ("no sources on section", ("children", "sections", 0, "sources"), [], "avsnitt 1 ('Vad?'): saknar sources"),
     ("unknown region", ("steps", 0, "variants", 0, "region"), "Skåne", "okänd region 'Skåne'"),
+    ("unknown region on a fact", ("steps", 0, "documentation", 0, "region"), "Göteborg",
+     "documentation 'documentation[0]': okänd region 'Göteborg'"),
+    ("unknown region on a role", ("roles", 0, "region"), "Malmö", "roles.yaml: id 'r': okänd region 'Malmö'"),
     ("unknown kind", ("sources", 0, "kind"), "policy", "okänd kind 'policy'"),
 ]
 

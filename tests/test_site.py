@@ -376,6 +376,46 @@ def test_skane_edition_names_its_own_organisation_and_mailboxes(skane_site):
     assert "Elevhälsan i Svedala, Trelleborg och Vellinge står bakom" in statement
 
 
+GOTEBORG_SYSTEMS = re.compile(r"\b(PMO|Stratsys|MedControl|SAMSA|Treserva)\b")
+
+
+def _without_variants(html: str) -> str:
+    # The variants section groups facts under region headings; everything else must name its region.
+    head, found, tail = html.partition('id="sa-gor-man-pa-olika-hall"')
+    return head + ("<h2" + tail.split("<h2", 1)[1] if found and "<h2" in tail else "")
+
+
+def test_skane_edition_says_whose_goteborg_systems_are(skane_site):
+    pages = [f"steg-for-steg/{step}" for step in STEP_PAGES]
+    pages += [f"checklistor/{c['id']}" for c in load("checklists") if c["id"] not in ("avvikelse", "arlig-uppfoljning")]
+    unlabelled = []
+    for page in pages:
+        blocks = article_text(_without_variants(html_of(skane_site, page)), skip_classes={"sip-kalla"}).splitlines()
+        unlabelled += [f"{page}: {block}" for block in blocks
+                       if GOTEBORG_SYSTEMS.search(block) and "Göteborg" not in block]
+    assert not unlabelled, "Göteborgs system visas som om de gällde i sydvästra Skåne:\n" + "\n".join(unlabelled)
+    # Skåne's own way comes first and unlabelled; Göteborg's follows under its name.
+    text = article_text(html_of(skane_site, "steg-for-steg/forbered"), skip_classes={"sip-kalla"})
+    documented = text.split("Vad dokumenteras och var?", 1)[1].splitlines()
+    assert documented[1] == "Dokumentera samtycket i elevens journal."
+    assert "Göteborg, skolor: Dokumentera samtycket i PMO, i dokumentet Samtycke. Var: PMO." in documented
+    who = text_of(skane_site, "steg-for-steg/upptack-behov")
+    assert "Central elevhälsa: ger råd och leder möten (Göteborg, skolor)" in who
+    # Göteborg-only checklists and roles say so in this edition too.
+    assert "skolorna i Göteborg" in text_of(skane_site, "checklistor/avvikelse")
+    assert re.search(r"Central samordnare SIP\nGöteborg, skolor: ", text_of(skane_site, "roller/central"))
+
+
+def test_default_edition_shows_its_own_facts_unlabelled_and_others_named(built_site):
+    text = article_text(html_of(built_site, "steg-for-steg/forbered"), skip_classes={"sip-kalla"})
+    documented = text.split("Vad dokumenteras och var?", 1)[1].splitlines()
+    assert documented[1] == "Dokumentera samtycket i PMO, i dokumentet Samtycke. Var: PMO."
+    assert "Sydvästra Skåne: Dokumentera samtycket i elevens journal." in documented
+    items = text_of(built_site, "checklistor/bli-kallad")
+    assert "Du har valt ärendetypen 'SIP, skolan blir kallad' i PMO." in items
+    assert "Göteborg, skolor:" not in items and "Gävleborg: Du håller fredagen fri för SIP-möten." in items
+
+
 # ---------------------------------------------------------------- the macros' plain functions
 
 
@@ -419,6 +459,24 @@ def test_variants_put_the_editions_region_first_and_mark_it():
     ])
     assert markdown.index("### Sydvästra Skåne (hos oss)") < markdown.index("### Gävleborg")
     assert ctx.cited == ["doc-a"]
+
+
+def test_other_regions_facts_come_last_and_name_their_region():
+    render, Handbook, _ = _render()
+    ctx = render.PageContext(src_uri="steg-for-steg/kalla.md", handbook=_tiny_handbook(Handbook),
+                             edition={"own_region": "Sydvästra Skåne"})
+    markdown = render.bullet_list(ctx, [
+        {"region": "Göteborg, skolor", "text": "Skriv i PMO.", "sources": ["doc-a"]},
+        {"text": "Gäller alla.", "sources": ["doc-a"]},
+        {"region": "Sydvästra Skåne", "text": "Skriv i journalen.", "sources": ["doc-a"]},
+    ])
+    lines = markdown.splitlines()
+    assert lines[0].startswith("- Gäller alla.") and lines[1].startswith("- Skriv i journalen.")
+    assert lines[2].startswith("- **Göteborg, skolor:** Skriv i PMO.")
+    # Numbered lists are sequences: their order stays.
+    numbered = render.bullet_list(ctx, [{"region": "Gävleborg", "text": "Först.", "sources": ["doc-a"]},
+                                        {"text": "Sedan.", "sources": ["doc-a"]}], ordered=True)
+    assert numbered.startswith("1. **Gävleborg:** Först.")
 
 
 def test_an_unknown_or_missing_source_stops_the_build_with_a_swedish_message():
