@@ -13,8 +13,8 @@ import threading
 import gspread
 
 from backoffice.gsheets import GSheetError, open_client
-from backoffice.store import (CHANNELS, Receipt, StoreError, columns, key_fields, latest_only,
-                              stamp_rows)
+from backoffice.store import (CHANNELS, Receipt, StoreError, check_version, columns, key_fields,
+                              latest_only, stamp_rows)
 
 
 class SheetStore:
@@ -46,16 +46,19 @@ class SheetStore:
 
     def _rows(self, form_id: str, sheet) -> list[dict[str, str]]:
         values = sheet.get_all_values() if sheet is not None else []
-        values = [row for row in values if any(cell != "" for cell in row)]
-        if not values:
+        # Numbered before blank rows are skipped, so a message names the row a person sees.
+        numbered = [(n, row) for n, row in enumerate(values, start=1) if any(cell != "" for cell in row)]
+        if not numbered:
             return []
-        header, expected = values[0][: len(columns(form_id))], columns(form_id)
+        header, expected = numbered[0][1][: len(columns(form_id))], columns(form_id)
         if header != expected:
             raise StoreError(
                 f"Fliken {form_id} i Google-kalkylarket {self.key} har andra kolumner än blanketten: "
                 f"{', '.join(header)}. Flytta fliken åt sidan så skapar lagret en ny.")
         width = len(expected)
-        return [dict(zip(expected, (row + [""] * width)[:width])) for row in values[1:]]
+        return [check_version(dict(zip(expected, (row + [""] * width)[:width])),
+                              f"Rad {number} på fliken {form_id} i Google-kalkylarket {self.key}")
+                for number, row in numbered[1:]]
 
     def read_rows(self, form_id: str) -> list[dict[str, str]]:
         """Every stored row of a form, in order."""
@@ -80,7 +83,7 @@ class SheetStore:
             for row in existing:
                 if keys:
                     key = tuple(row[k] for k in keys)
-                    versions[key] = max(versions.get(key, 0), int(row["version"] or 0))
+                    versions[key] = max(versions.get(key, 0), int(row["version"]))
             lines, receipts = stamp_rows(form_id, records, kanal, versions, used)
             # One call for all rows: Google applies an append as a whole or not at all.
             sheet.append_rows(lines, value_input_option="RAW", insert_data_option="INSERT_ROWS",

@@ -160,6 +160,17 @@ def _check_complete(path: Path, data: bytes) -> None:
         )
 
 
+def check_version(row: dict[str, str], where: str) -> dict[str, str]:
+    """The row, if its version is a whole number of 1 or more; else StoreError naming `where`.
+
+    Versions are counted on, so a version edited by hand must stop the store, not crash it.
+    """
+    if not (row["version"].isdigit() and int(row["version"]) >= 1):
+        raise StoreError(f"{where} har versionen ”{row['version']}”; den ska vara ett heltal, 1 eller mer. "
+                         "Rätta raden för hand.")
+    return row
+
+
 def _parse(path: Path, data: bytes, form_id: str) -> list[dict[str, str]]:
     try:
         text = data.decode("utf-8")
@@ -191,12 +202,7 @@ def _parse(path: Path, data: bytes, form_id: str) -> list[dict[str, str]]:
         for line_no, cells in enumerate(reader, start=2):
             if len(cells) != len(header):
                 raise StoreError(f"Rad {line_no} i {path} har {len(cells)} värden i stället för {len(header)}.")
-            row = dict(zip(header, cells))
-            # Versions are counted on; a hand-edited one must stop the store, not crash it.
-            if not (row["version"].isdigit() and int(row["version"]) >= 1):
-                raise StoreError(f"Rad {line_no} i {path} har versionen ”{row['version']}”; "
-                                 "den ska vara ett heltal, 1 eller mer. Rätta raden för hand.")
-            rows.append(row)
+            rows.append(check_version(dict(zip(header, cells)), f"Rad {line_no} i {path}"))
     except csv.Error as error:
         raise StoreError(f"{path} går inte att läsa som CSV: {error}.") from error
     return rows

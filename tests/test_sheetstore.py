@@ -58,3 +58,18 @@ def test_the_intake_service_can_store_in_a_sheet(fake_sheets, built_site, tmp_pa
     row = dict(zip(values[0], values[1]))
     assert (row["kvitto"], row["skolenhetskod"], row["lasar"]) == (kvitto, schools[0], LASAR)
     assert not (tmp_path / "store" / "arsuppfoljning.csv").exists()
+
+
+def test_a_version_edited_by_hand_in_the_sheet_stops_the_store_with_the_row_named(fake_sheets):
+    import pytest
+
+    from backoffice.store import StoreError
+
+    header = columns("arsuppfoljning")
+    row = [ANSWER.get(c, "") for c in header[:-4]] + ["2025-09-01T08:00:00Z", "SIP-2025-ABCDEF", "två", "webb"]
+    key = fake_sheets.create_spreadsheet("SIP-svar", {"arsuppfoljning": [header, [""] * len(header), row]})
+    store = SheetStore(key, open_client())
+    with pytest.raises(StoreError, match=r"Rad 3 på fliken arsuppfoljning .* versionen ”två”"):
+        store.append("arsuppfoljning", [ANSWER])
+    assert fake_sheets.values(key, "arsuppfoljning")[2] == row  # nothing appended or changed
+    assert len(fake_sheets.values(key, "arsuppfoljning")) == 3
