@@ -105,3 +105,8 @@ def duplicate_column_message(name: str, letters: list[str]) -> str:
 def extra_cells_message(letter: str) -> str:
     return (f"Raden har värden utanför tabellen (från kolumn {letter}), där det inte finns någon "
             "rubrik. Ta bort värdena eller flytta dem till rätt kolumn.")
+
+
+def unlabelled_cell_message(letter: str) -> str:
+    return (f"Raden har ett värde i kolumn {letter}, som saknar rubrik. Ta bort värdet, flytta det till "
+            "rätt kolumn eller ge kolumnen rätt rubrik.")

@@ -298,6 +298,8 @@ def _validate(table: sources.SourceTable, form_id: str, schema: frictionless.Sch
     columns = {name: get_column_letter(index + 1) for name, index in positions.items()}
     missing = {p.field for p in header_problems if p.code == "missing-label"}
     width = len(table.labels)
+    # A column without a heading is no field; a value typed there would be silently dropped.
+    unlabelled = [i for i, label in enumerate(table.labels) if not str(label or "").strip()]
     text_cells = table.kind != "xlsx"
     converters = [_converter(f, text_cells) for f in schema.fields]
     indexes = [positions.get(name) for name in names]
@@ -329,6 +331,10 @@ def _validate(table: sources.SourceTable, form_id: str, schema: frictionless.Sch
                 raw = raw[:width]
             elif size < width:
                 raw = list(raw) + [""] * (width - size)
+            for index in unlabelled:
+                if sources.cell_text(raw[index]):
+                    extra_problems.append(Problem(row_number, None, "extra-cell", messages.unlabelled_cell_message(
+                        get_column_letter(index + 1))))
             values = [convert(raw[index]) for convert, index in zip(converters, picks)]
             if keep_rows:
                 kept.append((row_number, values))

@@ -88,6 +88,7 @@ ERROR_FILES = [
     ("fel-telefon.csv", "arsuppfoljning", [(6, "behov", "personal-data")], "telefonnummer"),
     ("fel-for-lang-text.csv", "arsuppfoljning", [(3, "behov", "constraint-error")], "högst 2000 tecken"),
     ("fel-extra-varden.csv", "arsuppfoljning", [(4, None, "extra-cell")], "från kolumn I"),
+    ("fel-varde-utan-rubrik.csv", "arsuppfoljning", [(4, None, "extra-cell")], "ett värde i kolumn C, som saknar rubrik"),
     ("fel-datum-i-framtiden.csv", "avvikelse", [(3, "datum", "future-date")], "i framtiden"),
     ("fel-datum-form.csv", "avvikelse", [(4, "datum", "type-error")], "ÅÅÅÅ-MM-DD"),
     ("fel-kategori.csv", "avvikelse", [(2, "kategori", "constraint-error")], "Kallad verksamhet deltog inte"),
@@ -98,7 +99,7 @@ ERROR_FILES = [
 NEVER_ECHOED = {
     "fel-heltal.csv": "tre", "fel-personnummer.csv": "1212", "fel-samordningsnummer.csv": "1272",
     "fel-epost.csv": "example.se", "fel-telefon.csv": "070", "fel-kategori.csv": "Glömde",
-    "fel-verksamhet.csv": "polisen", "fel-okand-skola.csv": "12345678", "fel-ja-nej.csv": "kanske",
+    "fel-verksamhet.csv": "polisen", "fel-varde-utan-rubrik.csv": "kommentar", "fel-okand-skola.csv": "12345678", "fel-ja-nej.csv": "kanske",
 }
 
 
