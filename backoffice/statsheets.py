@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from backoffice.aggregates import protect
 from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, Statistics
 
 # Column kinds: how a value is typed and formatted.
@@ -325,11 +326,17 @@ def share_or_none(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _average(answers, minimum: int = MIN_ANSWERS) -> Any:
-    """An average as the sheet shows it: `..` from 1 to minimum−1 answers, empty from none."""
-    if not answers.antal:
-        return None
-    return SUPPRESSED_TEXT if answers.antal < minimum else answers.medel(minimum)
+def _averages(item) -> list[Any]:
+    """A statement's averages (all, then each kind of respondent) as the sheet shows them.
+
+    `..` from 1 to MIN_ANSWERS−1 answers, empty from none. The children's and the guardians'
+    answers make up all answers, so when one group's average is hidden the other's is too: else
+    the hidden one follows from the two shown (all × n − guardians × n, divided by the rest).
+    """
+    answers = {"alla": item.alla, **{a: item.per_svarande[a] for a in AUDIENCES}}
+    hidden = protect({k: v.antal for k, v in answers.items()}, [("alla", list(AUDIENCES))], MIN_ANSWERS)
+    return [None if not answers[k].antal else SUPPRESSED_TEXT if k in hidden else answers[k].summa / answers[k].antal
+            for k in answers]
 
 
 def _survey(stats: Statistics) -> Sheet:
@@ -340,16 +347,17 @@ def _survey(stats: Statistics) -> Sheet:
         columns += [Column(f"Svar: {audience}", INT, 12), Column(f"Medelvärde: {audience}", DECIMAL, 14)]
     rows = []
     for item in statements:
-        row = [item.title, item.alla.antal, _average(item.alla)]
-        for audience in AUDIENCES:
-            answers = item.per_svarande[audience]
-            row += [answers.antal, _average(answers)]
+        averages = _averages(item)
+        row = [item.title, item.alla.antal, averages[0]]
+        for audience, average in zip(AUDIENCES, averages[1:]):
+            row += [item.per_svarande[audience].antal, average]
         rows.append(row)
     per_audience = ", ".join(f"{a} {n}" for a, n in (survey.per_svarande.items() if survey else []))
     heading = [f"Enkäten om delaktighet efter SIP-möten, läsår {stats.lasar}: {survey.svar if survey else 0} svar"
                + (f" ({per_audience})" if per_audience else ""),
                f"Svaren går från 1 (stämmer inte alls) till 5 (stämmer helt). Ett medelvärde visas bara när "
-               f"minst {MIN_ANSWERS} har svarat; annars står det {SUPPRESSED_TEXT}."]
+               f"minst {MIN_ANSWERS} har svarat, annars står det {SUPPRESSED_TEXT} (två punkter). Döljs den ena "
+               "gruppens medelvärde döljs också den andras, så att det dolda inte kan räknas fram ur det totala."]
     table = Table("DelaktighetPastaenden", columns, rows, title="Per påstående")
     return Sheet("Delaktighet", [table], heading=heading,
                  charts=[Chart("Medelvärde per påstående", table.name, [2], "bar", y_title="Medelvärde")])

@@ -180,14 +180,26 @@ def test_survey_sheet_averages_equal_a_plain_count_and_hide_averages_of_fewer_th
         assert count == 4 and row["Svar: barn/ung"] == 4
         assert row["Medelvärde: barn/ung"] == ".."  # four answers: no average
         count, average = plain_average("vårdnadshavare", statement)
-        assert row["Svar: vårdnadshavare"] == count
-        if count >= 5:
-            assert row["Medelvärde: vårdnadshavare"] == pytest.approx(average)
-        else:
-            assert row["Medelvärde: vårdnadshavare"] == ".."
-    # Counted by hand: six guardians answered, one skipped "forstod_beslut" (five left: still shown).
+        assert count >= 5 and row["Svar: vårdnadshavare"] == count
+        # Enough answers, but shown beside the average of all it would give the children's away.
+        assert row["Medelvärde: vårdnadshavare"] == ".."
+    # Counted by hand: six guardians answered, one skipped "forstod_beslut" (five left).
     assert [rows[titles[s]]["Svar: vårdnadshavare"] for s in STATEMENTS] == [6, 5, 6, 6, 6]
-    assert isinstance(rows[titles["forstod_beslut"]]["Medelvärde: vårdnadshavare"], float)
+
+
+def test_a_guardians_average_is_shown_when_the_childrens_is_too(tmp_path):
+    rows = ([answer("10000001", "barn/ung", [4, 4, 4, 4, 2]) for _ in range(5)]
+            + [answer("10000001", "vårdnadshavare", [5, 3, 4, 4, 4]) for _ in range(6)])
+    stats = compile_statistics(LASAR, register(), load_form_facts(), delaktighet=rows)
+    ws = load_workbook(write_workbook(stats, tmp_path / "s.xlsx"))["Delaktighet"]
+    first = table_rows(ws, "DelaktighetPastaenden")[0]
+    assert first["Medelvärde: barn/ung"] == 4.0 and first["Medelvärde: vårdnadshavare"] == 5.0
+    assert first["Medelvärde (1–5)"] == pytest.approx((5 * 4 + 6 * 5) / 11)
+    # No children's answers at all: nothing to hide, the guardians' average is shown.
+    stats = compile_statistics(LASAR, register(), load_form_facts(), delaktighet=rows[5:])
+    ws = load_workbook(write_workbook(stats, tmp_path / "t.xlsx"))["Delaktighet"]
+    first = table_rows(ws, "DelaktighetPastaenden")[0]
+    assert first["Medelvärde: barn/ung"] is None and first["Medelvärde: vårdnadshavare"] == 5.0
 
 
 def test_the_boundary_of_the_average_four_answers_hidden_five_shown():
