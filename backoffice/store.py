@@ -41,6 +41,8 @@ CHANNELS = ("webb", "import")
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 _FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 _LOCK_NAME = ".store.lock"
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # How many answers each survey link has taken: kept apart from the answers (which never carry the
 # link), keyed by a hash of the link's token, so stored answers cannot be grouped by meeting.
 COUNTER_NAME = ".svar-per-lank.json"
@@ -288,9 +290,11 @@ def _encode(rows: list[list[str]]) -> bytes:
 
 
 def _clean(value) -> str:
-    # Browsers send CRLF from textareas; the store keeps LF only so the file stays uniform.
+    # Browsers send CRLF from textareas; the store keeps LF only so the file stays uniform. Text
+    # pasted from Word brings vertical tabs (its line breaks) and the odd control character, which
+    # spreadsheet programs and the Sheets API refuse: line breaks stay line breaks, the rest goes.
     text = "" if value is None else str(value)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
 
 
 def _resource(form_id: str) -> dict:

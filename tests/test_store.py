@@ -216,3 +216,12 @@ def test_a_survey_answer_refused_by_a_broken_file_uses_no_place_on_its_link(tmp_
     with pytest.raises(StoreError, match="ofullständig"):
         store.append("delaktighet", [answer], counter=("lank-1", 4))
     assert AnswerCounter(tmp_path).used("lank-1") == 1
+
+
+def test_text_pasted_from_word_is_stored_without_control_characters(tmp_path):
+    # Word's line break is a vertical tab; a stray NUL or form feed would break spreadsheet programs.
+    pasted = "Första raden\x0bandra raden\r\ntredje\x00 och\tslut\x0c"
+    FileStore(tmp_path).append("arsuppfoljning", [dict(ANSWER, behov=pasted)])
+    (row,) = read_rows(tmp_path, "arsuppfoljning")
+    assert row["behov"] == "Första raden\nandra raden\ntredje och\tslut\n"
+    assert frictionless_validate(tmp_path).returncode == 0
