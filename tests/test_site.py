@@ -234,6 +234,12 @@ def test_start_page_answers_what_to_do(built_site):
     for link in ('href="steg-for-steg/upptack-behov/"', 'href="steg-for-steg/forbered/"',
                  'href="checklistor/fore-kallelse/"'):
         assert link in html
+    # The very first things to do come first, each with its source, before the process overview.
+    first = html.split('id="det-forsta-du-gor"', 1)[1].split("<h2", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", first, re.S)
+    assert len(items) == 3 and all('class="sip-kalla"' in item for item in items)
+    assert_mentions(re.sub(r"<[^>]+>", "", first), r"elevhälsan", r"rätt till en SIP", r"samtycke", where="Det första du gör")
+    assert html.index('id="det-forsta-du-gor"') < html.index('id="de-tre-forsta-stegen"')
 
 
 # ---------------------------------------------------------------- sources, notes, abbreviations
