@@ -22,8 +22,9 @@ _PLAIN = str.maketrans({
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
 })
 _SPACES = re.compile(r" {2,}")
-# A cheap first pass: only text with an @ or a run of digits can hold anything the guard looks for.
-_CANDIDATE = re.compile(r"@|\d[\d \-+()]{5,}\d")
+# A cheap first pass: only text with an @ or a run of digits (spaced and dashed in any of the ways
+# above) can hold anything the guard looks for; most text is never normalised.
+_CANDIDATE = re.compile(r"@|\d[\d \-+()\u00a0\u2007\u2009\u202f\t\u2010-\u2014\u2212]{5,}\d")
 # YYMMDD or YYYYMMDD, then an optional -, + or space, then four digits; not inside a longer number.
 _IDENTITY = re.compile(r"(?<![\d])((?:18|19|20)?\d{6})[ ]?([-+]?)[ ]?(\d{4})(?![\d])")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -100,9 +101,9 @@ def find_personal_data(text: str | None) -> list[str]:
     """The kinds of personal data in the text, in the order of KINDS; empty when none is found."""
     if not text:
         return []
-    text = _plain(text)
     if not _CANDIDATE.search(text):
         return []
+    text = _plain(text)
     found: set[str] = set()
     rest = text
     if "@" in text:
