@@ -480,12 +480,9 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         except LinkError as error:
             log.info("refused post to %s: %s", form_id, error.reason)
             return refused(error, form_id)
-        if not _same_origin(request.headers, [request.host_url, public_url]) \
-                or not intake.signer.check_csrf(token, post.get("csrf")):
-            body = ("<p>Formuläret kunde inte tas emot: det saknar en giltig säkerhetskod eller "
-                    "skickades från en annan webbplats. Det händer till exempel om sidan har stått "
-                    "öppen länge.</p><p>Inget har sparats. Öppna din personliga länk igen och "
-                    "skicka in på nytt.</p>")
+        if not _same_origin(request.headers, [request.host_url, public_url]):
+            body = ("<p>Formuläret kunde inte tas emot: det skickades från en annan webbplats.</p>"
+                    "<p>Inget har sparats. Öppna din personliga länk och skicka in därifrån.</p>")
             return page(intake.shell.message_page("Formuläret kunde inte tas emot", body,
                                                   form_id=form_id), 403)
         try:
@@ -494,6 +491,13 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
             return refused(error, form_id)
         except FieldTooLong:
             return too_large(None)
+        if not intake.signer.check_csrf(token, post.get("csrf")):
+            # Most often a page left open for hours: give the answers back with a fresh code
+            # (same-origin posts only, checked above) rather than lose what the person wrote.
+            notice = ("<p><strong>Formuläret kunde inte tas emot:</strong> säkerhetskoden saknas eller har "
+                      "gått ut, till exempel för att sidan har stått öppen länge. Inget har sparats. Dina "
+                      "svar finns kvar nedan; kontrollera dem och skicka in igen.</p>")
+            return page(bound_form(form_id, binding, token, record, notice=notice), 403)
         errors = _problems(form_id, record, intake.register)
         if errors:
             return page(bound_form(form_id, binding, token, record, errors), 422)

@@ -111,6 +111,10 @@ def test_missing_or_foreign_csrf_token_is_refused(intake_server, schools):
         response = post_with(intake_server, token, csrf=csrf)
         assert response.status_code == 403
         assert "säkerhetskod" in page_text(response.text)
+        # What was written is given back with a fresh code, so it can be sent again.
+        assert ARSUPPFOLJNING["behov"] + "</textarea>" in response.text
+        assert intake_server.signer.check_csrf(token, hidden_fields(response.text)["csrf"])
+    assert stored(intake_server) == []
     # A post from another site's page is refused even with the right tokens.
     data = {"lank": token, "csrf": intake_server.signer.make_csrf(token), **ARSUPPFOLJNING}
     response = requests.post(intake_server.form_url("arsuppfoljning"), data=data, timeout=10,
@@ -120,7 +124,8 @@ def test_missing_or_foreign_csrf_token_is_refused(intake_server, schools):
     # Referrer-Policy, so Sec-Fetch-Site is what tells the two apart).
     response = requests.post(intake_server.form_url("arsuppfoljning"), data=data, timeout=10,
                              headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
-    assert response.status_code == 403 and "säkerhetskod" in page_text(response.text)
+    assert response.status_code == 403 and "annan webbplats" in page_text(response.text)
+    assert ARSUPPFOLJNING["behov"] not in response.text
     assert stored(intake_server) == []
 
 
