@@ -30,8 +30,6 @@ BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "
               "blockquote", "label", "figcaption", "caption", "pre", "summary"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
              "source", "track", "wbr"}
-# Reference apparatus rather than prose: the inline citations and the page's source note.
-CITATION_CLASSES = {"sip-kalla", "sip-kallnot"}
 
 
 class _ArticleParser(HTMLParser):
