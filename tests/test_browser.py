@@ -1,6 +1,8 @@
 """The built handbook in a real browser: axe on every page, no foreign requests, search, checklists."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser_support import RequestRecorder, format_violations, run_axe
@@ -96,6 +98,18 @@ def test_checklist_prints_without_navigation_and_with_visible_boxes(browser_cont
     assert all(boxes.nth(i).is_visible() for i in range(boxes.count()))
     assert boxes.first.is_checked()
     assert page.locator("h1").is_visible()
+
+
+def test_every_checklist_prints_on_one_a4_sheet(browser_context, site_server, built_site):
+    page = browser_context.new_page()
+    checklists = sorted(p.parent.name for p in (built_site / "checklistor").glob("*/index.html"))
+    assert len(checklists) >= 8
+    sheets = {}
+    for checklist in checklists:
+        page.goto(f"{site_server}checklistor/{checklist}/", wait_until="load")
+        pdf = page.pdf(format="A4")
+        sheets[checklist] = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert all(count == 1 for count in sheets.values()), f"antal A4-sidor per checklista: {sheets}"
 
 
 @pytest.mark.parametrize("path", ["", "steg-for-steg/kalla/", CONSENT_CHECKLIST, "rutiner/avvikelser/"])
