@@ -225,6 +225,9 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
     if not base_url.startswith(("http://", "https://")):
         raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
     if form_id == SURVEY_FORM:
+        if lasar or out_path:
+            raise CliError("--lasar och --out gäller inte enkäten: enkätlänkarna skrivs ut på skärmen, och "
+                           "läsåret följer av --datum.")
         register = _load_register()
         signer = LinkSigner(load_secret(_data_dir(data_dir)))
         return _survey_links(signer, register, skola, organisation, datum, base_url, antal, svar_per_lank,

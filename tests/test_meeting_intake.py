@@ -284,6 +284,10 @@ def test_links_command_writes_survey_links_for_one_meeting(tmp_path, schools, mo
     future = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", schools[0],
                                        "--datum", (date.today() + timedelta(days=3)).isoformat()])
     assert future.exit_code == 2 and "framtiden" in future.output
+    # A file asked for is not silently left unwritten.
+    to_file = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", schools[0], "--datum", yesterday,
+                                        "--out", str(tmp_path / "enkat.csv")])
+    assert to_file.exit_code == 2 and "skrivs ut på skärmen" in to_file.output
 
 
 def test_links_command_for_meeting_reports_adds_the_organisations(tmp_path, monkeypatch):
