@@ -207,7 +207,14 @@ def _converter(f: frictionless.Field, text_cells: bool):
             return str.strip  # Free text: too varied to remember.
         step = (lambda value: typed(normalise(value))) if typed else normalise
     else:
-        step = (lambda value: (typed or (lambda v: v))(normalise(sources.cell_text(value))))
+        keep = typed or (lambda v: v)
+        if f.type == "date":
+            # A date cell holding a time of day (=NOW(), a pasted timestamp) is that day: Excel
+            # often shows only the date, and the form asks for nothing finer.
+            step = lambda value: keep(normalise(sources.cell_text(  # noqa: E731
+                value.date() if isinstance(value, dt.datetime) else value)))
+        else:
+            step = lambda value: keep(normalise(sources.cell_text(value)))  # noqa: E731
     return _Memo(step).__getitem__ if text_cells else step
 
 

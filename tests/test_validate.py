@@ -60,6 +60,35 @@ def test_xlsx_named_sheet_with_real_dates():
     assert [row["datum"] for row in result.valid_rows] == ["2025-03-14", "2025-04-02", "2025-05-20", "2025-06-11"]
 
 
+AVVIKELSE_HEADER = ["skolenhetskod", "datum", "kategori", "berorda_verksamheter", "lost_i_chefslinjen",
+                    "handelseanalys", "rapporterad_medcontrol", "beskrivning"]
+
+
+def test_xlsx_cells_typed_by_excel(tmp_path):
+    """Numbers, dates and booleans as Excel stores them: a code typed as a number keeps all its digits,
+    a date cell with a hidden time of day is that day, a serial number without a date format is no date."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(AVVIKELSE_HEADER)
+    sheet.append([40526633, dt.datetime(2025, 3, 14), "annat", "skola, bup", "Pågår", "Nej", "JA", None])
+    sheet.append([66906957.0, dt.datetime(2025, 4, 2, 10, 30), "Annat", "skola", "ja", "nej", "ja", 1212121212])
+    sheet.append([42558944, 45730, "Annat", "skola", "ja", "nej", "ja", ""])
+    sheet.cell(row=3, column=2).number_format = "yyyy-mm-dd"
+    path = tmp_path / "avvikelser.xlsx"
+    workbook.save(path)
+    result = validate_table(path, "avvikelse", today=dt.date(2026, 1, 1))
+    assert [(p.row, p.field, p.code) for p in result.problems] == [
+        (3, "beskrivning", "personal-data"),   # an identity number typed as a number is still found
+        (4, "datum", "type-error"),            # Excel shows 45730 here, not a date
+    ]
+    [row] = result.valid_rows
+    assert row["skolenhetskod"] == "40526633" and row["datum"] == "2025-03-14"
+    assert (row["kategori"], row["berorda_verksamheter"], row["lost_i_chefslinjen"]) == ("Annat", "skola, BUP", "pågår")
+    assert (row["handelseanalys"], row["rapporterad_medcontrol"], row["beskrivning"]) == ("nej", "ja", "")
+
+
 def test_valid_audit_table():
     result = validate_table(fixture("stickprov-excel-utf8.csv"), "stickprov")
     assert result.problems == [] and result.rows == 3
