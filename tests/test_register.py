@@ -72,6 +72,17 @@ def test_export_of_another_year_imports(tmp_path):
     assert len(register.load_register(out)) == 174
 
 
+def test_export_resaved_by_excel_in_windows_1252_keeps_swedish_letters(tmp_path):
+    # Opened in Excel and saved as "CSV (semikolonavgränsad)": no BOM, Windows-1252, CRLF.
+    text = EXPORT.read_bytes().decode("utf-8-sig")
+    path = tmp_path / "export-excel.csv"
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    schools = {s.skolenhetskod: s for s in register.read_export(path, "1480")}
+    assert len(schools) == 174
+    assert schools["85656343"].skolnamn == "Glöstorpsskolan 7-9" and schools["85656343"].kommun == "Göteborg"
+    assert schools["40526633"].huvudman == "Algebrautbildning Föreningen"
+
+
 def test_suppressed_count_becomes_empty(tmp_path):
     text = EXPORT.read_bytes().decode("utf-8-sig").replace("Algebraskolan;40526633;Göteborg;1480;Enskild;Algebrautbildning Föreningen;8024730445;22;",
                                                             "Algebraskolan;40526633;Göteborg;1480;Enskild;Algebrautbildning Föreningen;8024730445;..;")
