@@ -77,6 +77,28 @@ def test_json_report_has_the_same_errors_as_the_human_report():
     assert report["tables"][4] == {"path": str(files[4]), "form": "arsuppfoljning", "rows": 5, "errors": []}
 
 
+def test_row_and_column_are_those_excel_shows_when_the_table_does_not_start_at_a1(tmp_path):
+    import openpyxl
+
+    # Columns in another order than the form's, an empty column A, blank rows kept in the numbering.
+    header = ["lasar", "Skolenhetskod", "behov", "sip_kunnig_utsedd", "sip_initierade", "sip_deltagit",
+              "avvikelse_utredd", "avvikelser_utredda"]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([None] + header)
+    sheet.append([None, "2025/26", 40526633, "", "ja", 2, 1, "nej", None])
+    sheet.append([])
+    sheet.append([None, "2025/26", 66906957, "", "ja", "två", 1, "nej", None])
+    path = tmp_path / "svar.xlsx"
+    workbook.save(path)
+    result = run(path, "--form", "arsuppfoljning")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{path}, rad 4, kolumn F (sip_initierade): Värdet är inte ett heltal. Skriv ett heltal med bara "
+        "siffror (inga decimaler, mellanslag eller ord), till exempel 3.")
+    assert openpyxl.load_workbook(path)["Sheet"]["F4"].value == "två"  # where Excel shows the cell
+
+
 def test_json_valid_run():
     result = run(fixture("stickprov-excel-utf8.csv"), "--form", "stickprov", "--json")
     assert result.exit_code == 0
