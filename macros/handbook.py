@@ -83,11 +83,6 @@ def register(env):
         return render.role_group(page_context(env), group)
 
     @env.macro
-    def routine(routine_id, heading_level=0):
-        """One routine's summary and points."""
-        return render.routine(page_context(env), routine_id, heading_level)
-
-    @env.macro
     def routines_here(heading_level=2):
         """Every routine placed on the current page."""
         return render.routines_on_page(page_context(env), env.page.file.src_uri, heading_level)
@@ -121,11 +116,6 @@ def register(env):
     def systems_table():
         """The edition's systems."""
         return render.systems_table(page_context(env))
-
-    @env.macro
-    def system(key):
-        """The name of the edition's system for a purpose (documentation, followup, deviation, collaboration)."""
-        return ((edition.get("systems") or {}).get(key) or {}).get("name", "")
 
     @env.macro
     def system_note(key):
