@@ -1,4 +1,4 @@
-"""Open a table to validate: CSV as Excel saves it, XLSX, or a Google Sheet, as raw rows or a Frictionless resource.
+"""Open a table to validate: CSV as Excel saves it, XLSX, or a Google Sheet, as a header and raw rows.
 
 The encoding and delimiter of a CSV are decided here, never guessed by Frictionless (which takes
 Windows-1252 Swedish for Hebrew): UTF-8 (utf-8-sig with a BOM), else Windows-1252; `;`, `,` or tab.
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import frictionless
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -77,20 +76,6 @@ def open_table(source: str | Path, *, sheet: str | None = None, credentials: str
         raise SourceError(f"{path}: filtypen {suffix} känns inte igen. Använd CSV (.csv), "
                           "Excel-arbetsbok (.xlsx) eller ett Google-kalkylark (gsheet:NYCKEL).")
     return _open_csv(path, head)
-
-
-def open_resource(source: str | Path, *, sheet: str | None = None, credentials: str | None = None) -> frictionless.Resource:
-    """The table as a Frictionless resource (inline rows, header first), with the encoding decided here.
-
-    Every column is read as text: Frictionless would otherwise infer 00000001 as the integer 1.
-    """
-    table = open_table(source, sheet=sheet, credentials=credentials)
-
-    def data():
-        yield table.labels
-        yield from table.rows()
-
-    return frictionless.Resource(data=data, name="tabell", detector=frictionless.Detector(field_type="string"))
 
 
 # CSV --------------------------------------------------------------------------------------------

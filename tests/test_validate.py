@@ -285,15 +285,6 @@ def test_records_with_a_given_register():
     assert validate_records("arsuppfoljning", [_record(skolenhetskod="11112222")], register=register) == []
 
 
-def test_open_resource_gives_frictionless_the_decided_encoding():
-    resource = sources.open_resource(fixture("arsuppfoljning-excel-ansi.csv"))
-    rows = resource.read_rows()
-    assert resource.labels[1] == "Läsår"
-    assert rows[0]["behov"] == BEHOV_ROW_2
-    assert rows[0]["Skolenhetskod"] == "40526633"  # text, not an inferred integer
-    assert len(rows) == 5
-
-
 def test_normalise_records_matches_what_tables_store():
     from backoffice.validate import normalise_records
 
