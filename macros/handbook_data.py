@@ -51,8 +51,16 @@ def _read_yaml(path: Path, default):
     # A file the content helper has not written yet renders as empty, not as a crash.
     if not path.exists():
         return default
-    with path.open(encoding="utf-8") as handle:
-        value = yaml.safe_load(handle)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            value = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
+        raise HandbookDataError(
+            f"{path}{where}: filen är inte giltig YAML ({getattr(error, 'problem', None) or error}). "
+            "Kontrollera indrag och citattecken."
+        ) from None
     return default if value is None else value
 
 

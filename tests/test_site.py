@@ -494,6 +494,17 @@ def test_an_unknown_or_missing_source_stops_the_build_with_a_swedish_message():
         ctx.cite([])
 
 
+def test_a_broken_data_file_stops_with_a_swedish_message_naming_file_and_line(tmp_path):
+    _, _, HandbookDataError = _render()
+    from macros.handbook_data import load_handbook
+
+    (tmp_path / "handbook").mkdir()
+    (tmp_path / "handbook" / "roles.yaml").write_text('- id: rektor\n  title: "Rektor\n\n  group: skola\n',
+                                                       encoding="utf-8")
+    with pytest.raises(HandbookDataError, match=r"roles\.yaml, rad \d+, kolumn \d+: filen är inte giltig YAML"):
+        load_handbook(tmp_path)
+
+
 def test_abbreviations_use_the_short_expansion_and_skip_plain_terms():
     render, Handbook, _ = _render()
     assert render.abbreviation_lines(_tiny_handbook(Handbook)) == "*[PMO]: ett journalsystem"
