@@ -138,8 +138,8 @@ def suppression_note(threshold: int) -> str:
     upper = threshold - 1
     span = "1" if upper == 1 else f"1–{upper}"
     return (f"`..` betyder att antalet är {span} och därför inte visas, så att ingen siffra kan peka ut "
-            "ett barn. Andelar som bygger på ett sådant antal visas inte heller, och ibland döljs ett "
-            "antal till så att det dolda inte kan räknas fram ur summan. 0 betyder noll. "
+            "ett barn. Andelar som bygger på ett sådant antal visas inte heller, och ibland döljs fler "
+            "antal så att inget dolt kan räknas fram ur en summa. 0 betyder noll. "
             "Antal skolor visas alltid, eftersom de inte handlar om barn.")
 
 
