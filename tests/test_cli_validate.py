@@ -99,6 +99,21 @@ def test_row_and_column_are_those_excel_shows_when_the_table_does_not_start_at_a
     assert openpyxl.load_workbook(path)["Sheet"]["F4"].value == "två"  # where Excel shows the cell
 
 
+def test_json_equals_the_human_report_for_unusable_tables_too():
+    files = [fixture("tom.csv"), fixture("fel-rubrikrad-saknas.csv"), fixture("fel-varde-utan-rubrik.csv"), "saknas.csv"]
+    human = run(*files, "--form", "arsuppfoljning")
+    as_json = run(*files, "--form", "arsuppfoljning", "--json")
+    assert human.exit_code == as_json.exit_code == 2
+    errors = [(t["path"], e) for t in json.loads(as_json.output)["tables"] for e in t["errors"]]
+    lines = _human_error_lines(human.output)
+    assert len(lines) == len(errors) == 4
+    for line, (path, error) in zip(lines, errors):
+        where = path if error["row"] is None else f"{path}, rad {error['row']}"
+        assert line == f"{where}: {error['message']}"
+    assert [e["code"] for _, e in errors] == ["source-error", "no-header", "extra-cell", "source-error"]
+    assert human.output.splitlines()[-1].startswith("Sammanfattning: 4 tabeller med 4 rader kontrollerade, 4 fel i 4 av 4 tabeller.")
+
+
 def test_json_valid_run():
     result = run(fixture("stickprov-excel-utf8.csv"), "--form", "stickprov", "--json")
     assert result.exit_code == 0
