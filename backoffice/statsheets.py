@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backoffice.aggregates import protect
-from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, Statistics
+from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, Statistics, share
 
 # Column kinds: how a value is typed and formatted.
 TEXT, INT, PERCENT, DECIMAL, NUMBER = "text", "int", "percent", "decimal", "number"
@@ -150,20 +150,20 @@ def _overview(stats: Statistics) -> Sheet:
         ["Skolor i registret", t.skolor, None],
         ["Skolor som skickat in", t.inskickade, t.andel_inskickade],
         ["Skolor som inte skickat in", t.skolor - t.inskickade,
-         (1 - t.andel_inskickade) if t.andel_inskickade is not None else None],
+         share(t.skolor - t.inskickade, t.skolor)],
         ["SIP-processer initierade", t.sip_initierade, None],
         ["SIP-möten deltagit i (utöver egna)", t.sip_deltagit, None],
         ["SIP-processer per 100 elever", t.sip_per_100, None],
         ["Skolor med utsedd SIP-kunnig", t.sip_kunnig_utsedd,
-         t.sip_kunnig_utsedd / t.inskickade if t.inskickade else None],
+         share(t.sip_kunnig_utsedd, t.inskickade)],
         ["Skolor som utrett avvikelse", t.avvikelse_utredd,
-         t.avvikelse_utredd / t.inskickade if t.inskickade else None],
+         share(t.avvikelse_utredd, t.inskickade)],
         ["Avvikelser utredda av skolorna", t.avvikelser_utredda, None],
         ["Rapporterade avvikelser", stats.deviations.totalt, None],
         ["Granskade SIP-dokument (stickprov)", audit.dokument, None],
         ["Uppfyllda dokumentationskrav", audit.uppfyllda, audit.andel],
         ["Dokument som uppfyller alla krav", audit.helt_uppfyllda,
-         audit.helt_uppfyllda / audit.dokument if audit.dokument else None],
+         share(audit.helt_uppfyllda, audit.dokument)],
     ], title="Nyckeltal")
     categories = Table("AvvikelserKategoriOversikt", [Column("Kategori", TEXT, 46), Column("Antal", INT, 12)],
                        [[c.namn, c.antal] for c in stats.deviations.per_kategori],
@@ -222,7 +222,7 @@ def _deviations(stats: Statistics) -> Sheet:
     total = d.totalt
 
     def pct(n):
-        return n / total if total else None
+        return share(n, total)
 
     categories = Table("AvvikelserKategori", [Column("Kategori", TEXT, 40), Column("Antal", INT, 10),
                                               Column("Andel", PERCENT, 10)],
@@ -260,8 +260,8 @@ def _audit(stats: Statistics) -> Sheet:
         ["Kontrollerade krav (dokument × krav)", a.kontroller, None],
         ["Uppfyllda krav", a.uppfyllda, a.andel],
         ["Dokument som uppfyller alla krav", a.helt_uppfyllda,
-         a.helt_uppfyllda / a.dokument if a.dokument else None],
-    ] + [[f"Ärendetyp: {c.namn}", c.antal, c.antal / a.dokument if a.dokument else None]
+         share(a.helt_uppfyllda, a.dokument)],
+    ] + [[f"Ärendetyp: {c.namn}", c.antal, share(c.antal, a.dokument)]
          for c in a.per_arendetyp], title="Totalt")
     per_requirement = Table("StickprovKrav", [Column("Krav", TEXT, 46), Column("Granskade", INT, 12),
                                               Column("Uppfyllda", INT, 10), Column("Andel uppfyllda", PERCENT, 10, "scale")],
@@ -304,9 +304,9 @@ def _meetings(stats: Statistics) -> Sheet:
     outside = sum(o.moten for o in stats.meetings_by_organisation)
     overall = Table("MotenTotalt", [Column("Mått", TEXT, 46), Column("Antal", INT, 12), Column("Andel", PERCENT, 10)], [
         ["Rapporterade SIP-möten", m.moten, None],
-        ["Möten som skolor rapporterat", m.moten - outside, share_or_none(m.moten - outside, m.moten)],
-        ["Möten utanför skolan", outside, share_or_none(outside, m.moten)],
-        ["Barnet delaktigt (i mötet eller på annat sätt)", m.barnet_delaktigt, share_or_none(m.barnet_delaktigt, m.moten)],
+        ["Möten som skolor rapporterat", m.moten - outside, share(m.moten - outside, m.moten)],
+        ["Möten utanför skolan", outside, share(outside, m.moten)],
+        ["Barnet delaktigt (i mötet eller på annat sätt)", m.barnet_delaktigt, share(m.barnet_delaktigt, m.moten)],
     ] + [[MEETING_LABELS[a], getattr(m, a), m.andel(a)] for a, _, _ in MEETING_FLAGS], title="Totalt")
     label = "Område" if stats.grouping == "område" else "Huvudmannatyp"
     per_group = Table("MotenPerGrupp", _meeting_columns(label), [_meeting_row(g) for g in stats.meetings_by_group],
@@ -320,10 +320,6 @@ def _meetings(stats: Statistics) -> Sheet:
     return Sheet("Möten", [overall, per_group, per_school, per_org],
                  heading=[f"Rapporterade SIP-möten läsår {stats.lasar}: {m.moten}"],
                  charts=[Chart("Andel av mötena", overall.name, [2], "bar", y_title="Andel", percent=True)])
-
-
-def share_or_none(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def _averages(item) -> list[Any]:
