@@ -184,16 +184,18 @@ def plain_text(markdown_text: str) -> str:
 
 # ---------------------------------------------------------------- steps
 
+# The overviews (steps, checklists, routines, roles) are signposts: each line links to the page that
+# cites every fact, so they carry no inline "Källa" (on a phone it buried the links); the documents
+# still appear in the overview page's source note.
+
 
 def steps_overview(ctx: PageContext, first: int | None = None) -> str:
     """A numbered list of the steps (all, or the first few), each linking to its page with its summary."""
     lines = []
     for step in ctx.handbook.steps[:first]:
         link = ctx.link(step_page(step["id"]))
-        lines.append(
-            f"{step.get('number', '')}. **[{step['title']}]({link})** – "
-            f"{step.get('summary', '').strip()} {ctx.cite(step.get('sources'))}"
-        )
+        ctx.note_sources(step.get("sources"))
+        lines.append(f"{step.get('number', '')}. **[{step['title']}]({link})** – {step.get('summary', '').strip()}")
     return "\n".join(lines)
 
 
@@ -275,11 +277,9 @@ def checklists_overview(ctx: PageContext) -> str:
     """A list linking every checklist page, with its intro."""
     lines = []
     for entry in ctx.handbook.checklists:
+        ctx.note_sources(entry.get("sources"))
         intro = entry.get("intro", "").strip()
-        lines.append(
-            f"- **[{entry['title']}]({ctx.link(checklist_page(entry['id']))})** – {intro} "
-            f"{ctx.cite(entry.get('sources'))}"
-        )
+        lines.append(f"- **[{entry['title']}]({ctx.link(checklist_page(entry['id']))})** – {intro}")
     return "\n".join(lines)
 
 
@@ -350,10 +350,8 @@ def routines_overview(ctx: PageContext) -> str:
     lines = []
     for entry in ctx.handbook.routines:
         link = ctx.link(routine_page(entry["id"]), entry["id"])
-        lines.append(
-            f"- **[{entry['title']}]({link})** – {entry.get('summary', '').strip()} "
-            f"{ctx.cite(entry.get('sources'))}"
-        )
+        ctx.note_sources(entry.get("sources"))
+        lines.append(f"- **[{entry['title']}]({link})** – {entry.get('summary', '').strip()}")
     return "\n".join(lines)
 
 

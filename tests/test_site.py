@@ -182,6 +182,17 @@ def test_checklists_for_meeting_closing_deviation_and_annual_follow_up(built_sit
                     r"Varje huvudman har dokumenterat avslutet", where="Avsluta")
 
 
+def test_checklist_index_is_a_short_list_of_links_with_its_sources_in_the_note(built_site):
+    html = html_of(built_site, "checklistor")
+    article = html.split('<div class="sip-kallnot">', 1)[0]
+    for checklist in load("checklists"):
+        assert f'href="{checklist["id"]}/"' in article, checklist["id"]
+    assert 'class="sip-kalla"' not in article.split("<article", 1)[1]
+    note = html.split('<div class="sip-kallnot">', 1)[1]
+    cited = {source for c in load("checklists") for source in c["sources"]}
+    assert all(f"#{source}" in note for source in cited), cited
+
+
 def test_step_pages_show_their_checklists(built_site):
     html = html_of(built_site, "steg-for-steg/sip-mote")
     for checklist in ("under-motet", "sip-dokumentet", "efter-motet"):
