@@ -76,9 +76,8 @@ def _load_files(paths: tuple[str, ...], form: str | None, register, credentials:
     from backoffice.gsheets import GSheetError
     from backoffice.register import RegisterError
     from backoffice.report import problem_line
-    from backoffice.schemas import UnknownFormError, load_descriptor
+    from backoffice.schemas import UnknownFormError, guess_form, load_descriptor
     from backoffice.sources import SourceError
-    from backoffice.schemas import guess_form
     from backoffice.stats_inputs import InputError, read_header
     from backoffice.validate import validate_table
 
@@ -174,18 +173,17 @@ def _summary(stats, loaded) -> str:
 
 
 def _publish(stats, key, credentials):
-    from backoffice import statsheets
-    from backoffice.publish import count_cells, publish_sheets
+    import gspread
 
+    from backoffice import statsheets
     from backoffice.gsheets import GSheetError, open_client
+    from backoffice.publish import count_cells, publish_sheets
 
     try:
         client = open_client(credentials)
     except GSheetError as error:
         raise UnusableInput(str(error)) from None
     sheets = statsheets.build_sheets(stats)
-    import gspread
-
     try:
         with click.progressbar(length=count_cells(sheets), label="Publicerar", file=sys.stderr,
                                hidden=not _show_progress(sheets)) as bar:
