@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
-from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, Statistics, share
+from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, Statistics, share
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."
@@ -193,7 +193,11 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
     def school_figures(cell: Hashable, item, rate: float | None) -> dict[str, Any]:
         shown = {key: _published(values[cell], cell, hidden) if cell in values else None
                  for key, (values, hidden) in counts.items()}
-        shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED)
+        # A group's rate counts only schools with a known pupil count (public in the register): the
+        # SIP of the others is then the total minus rate × pupils, and must not be a small count.
+        unrated = item.sip_initierade - item.sip_initierade_med_elevtal if isinstance(item, GroupStats) else 0
+        shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED,
+                                             suppress(unrated, threshold) == SUPPRESSED)
         shown["stickprov_andel_uppfyllda"] = _ratio(item.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)
         return shown
 

@@ -96,6 +96,19 @@ def test_groups_hide_small_child_counts_but_not_school_counts(stats):
     assert groups["Kommunal"]["sip_initierade"] == ".."
 
 
+def test_a_rate_is_hidden_when_it_would_give_away_the_sip_of_schools_without_pupil_counts(facts):
+    # Bergsskolan has no pupil count in the register: its SIP are outside the rate's numerator.
+    rows = [dict(ARSUPPFOLJNING[4], sip_initierade="30"), dict(ARSUPPFOLJNING[3], sip_initierade="2")]
+    assert {r["skolenhetskod"] for r in rows} == {"10000004", "10000003"}
+    stats = compile_statistics(LASAR, register(), facts, arsuppfoljning=rows)
+    total = build_aggregates(stats)["forvaltning"]
+    # 32 − rate × 330 / 100 would be Bergsskolan's 2.
+    assert total["sip_initierade"] == 32 and total["sip_per_100_elever"] == ".."
+    rows[1]["sip_initierade"] = "5"
+    total = build_aggregates(compile_statistics(LASAR, register(), facts, arsuppfoljning=rows))["forvaltning"]
+    assert total["sip_per_100_elever"] == round(30 * 100 / 330, 4)
+
+
 def test_per_school_figures_only_when_configured(stats):
     assert "skolor" not in build_aggregates(stats)
     data = build_aggregates(stats, per_school=True)
