@@ -50,7 +50,7 @@ def _school_year_days(lasar: str, today: date) -> list[date]:
 def demo_rows(register: Mapping[str, Any], years: Iterable[str], facts: FormFacts, *, seed: int = 2025,
               answer_rate: float = 0.86, audit_share: float = 0.3, today: date | None = None,
               resubmit_rate: float = 0.05) -> dict[str, list[dict[str, str]]]:
-    """Rows for the three forms, as the store holds them (strings; a few schools submit twice)."""
+    """Rows for the five forms, as the store holds them (strings; a few schools submit twice)."""
     rng = random.Random(seed)
     today = today or date.today()
     rows: dict[str, list[dict[str, str]]] = {"arsuppfoljning": [], "avvikelse": [], "stickprov": [],
