@@ -273,6 +273,21 @@ def test_no_hidden_count_can_be_worked_out_from_the_published_figures(facts, see
     small = {cell: v for cell, v in found.items() if 0 < v < 5}
     assert not small, f"hidden counts worked out by subtraction: {small}"
     assert not small_hidden_sums(values, sums, 5)
+    # The compiled year in the trend is the administration's figures, hidden alike.
+    current = [t for t in data["trend"] if t["lasar"] == LASAR]
+    for key in ("sip_initierade", "sip_deltagit", "avvikelser", "stickprov_dokument"):
+        assert all(t[key] == data["forvaltning"][key] for t in current)
     survey = data["delaktighet"]["pastaenden"]
     assert all(s["medel"] == SUPPRESSED or s["svar"] == 0 or s["svar"] >= 5
                for item in survey for s in [item] + list(item["per_svarande"].values()))
+
+
+def test_organisations_that_add_up_to_the_total_are_a_breakdown_too(facts):
+    # Every deviation touches one organisation: 10 + 3 = 13, so the 3 must not stand alone.
+    rows = deviations({facts.categories[0]: 13})
+    for row in rows[10:]:
+        row["berorda_verksamheter"] = "socialtjänst"
+    data = build_aggregates(compile_statistics(LASAR, register(), facts, avvikelse=rows, compiled_at=COMPILED))
+    shown = {c["namn"]: c["antal"] for c in data["avvikelser_per_verksamhet"]}
+    assert data["forvaltning"]["avvikelser"] == 13
+    assert shown["socialtjänst"] == ".." and shown["skola"] == ".." and shown["BUP"] == 0
