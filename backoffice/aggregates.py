@@ -36,11 +36,12 @@ def _one_more(values: Mapping[Hashable, int], hidden: set, total: Hashable, part
               threshold: int) -> Hashable | None:
     """The next cell to hide so that `total = sum(parts)` gives no hidden count away, or None."""
     hidden_parts = [p for p in parts if p in hidden]
-    shown = sorted((p for p in parts if p not in hidden and values[p] > 0),
-                   key=lambda p: (values[p], parts.index(p)))
+    # The smallest shown non-zero part (the first of equals), the one to hide next if need be.
+    shown = min(((values[p], i) for i, p in enumerate(parts) if p not in hidden and values[p] > 0), default=None)
+    smallest = parts[shown[1]] if shown else None
     if total in hidden:
         # A hidden total must not be the sum of published parts (it is a part of a sum above).
-        return shown[0] if shown and not hidden_parts else None
+        return smallest if not hidden_parts else None
     if not hidden_parts:
         return None
     # Hidden cells are known to be at least 1 (0 is shown). The hidden ones together are
@@ -48,7 +49,7 @@ def _one_more(values: Mapping[Hashable, int], hidden: set, total: Hashable, part
     together = sum(values[p] for p in hidden_parts)
     if len(hidden_parts) >= 2 and together >= threshold and together > len(hidden_parts):
         return None
-    return shown[0] if shown else total
+    return smallest if smallest is not None else total
 
 
 def protect(values: Mapping[Hashable, int], sums: Iterable[Sum], threshold: int = DEFAULT_THRESHOLD,
