@@ -16,6 +16,12 @@ def built_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def skane_site(tmp_path_factory) -> Path:
+    """The sydvästra Skåne edition built with --strict (once per session)."""
+    return build_site(tmp_path_factory.mktemp("skane"), edition="sydvastra-skane")
+
+
+@pytest.fixture(scope="session")
 def site_pages(built_site) -> list[Path]:
     """Every built HTML page (not the 404 page), sorted."""
     return sorted(p for p in built_site.rglob("index.html"))

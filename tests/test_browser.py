@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser_support import RequestRecorder, format_violations, run_axe
+from browser_support import RequestRecorder, format_violations, run_axe, serve_directory
 
 SEARCH_INPUT = "input.md-search__input"
 CONSENT_CHECKLIST = "checklistor/samtycke/"
@@ -120,3 +120,17 @@ def test_phone_sized_pages_have_no_axe_violations(browser, site_server, path):
     violations = run_axe(page)
     context.close()
     assert not violations, format_violations(violations, label=f"{path or '/'} (mobil): ")
+
+
+@pytest.mark.parametrize("path", ["", "steg-for-steg/forbered/", "checklistor/efter-motet/", "roller/central/"])
+def test_skane_edition_pages_have_no_axe_violations(browser, skane_site, path):
+    # The pages where this edition differs: its own rules first, other regions' facts labelled.
+    context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 844}, is_mobile=True)
+    recorder = RequestRecorder(context)
+    page = context.new_page()
+    with serve_directory(skane_site) as base_url:
+        page.goto(base_url + path, wait_until="load")
+        violations = run_axe(page)
+    context.close()
+    assert not violations, format_violations(violations, label=f"Skåne {path or '/'} (mobil): ")
+    assert not recorder.foreign()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_support import ROOT, build_site
+from site_support import ROOT
 from site_support import article_text
 
 DATA = ROOT / "data" / "handbook"
@@ -360,12 +360,6 @@ def test_no_material_generator_link(built_site):
 
 
 # ---------------------------------------------------------------- editions
-
-
-@pytest.fixture(scope="module")
-def skane_site(tmp_path_factory):
-    """The sydvästra Skåne edition, built with --strict."""
-    return build_site(tmp_path_factory.mktemp("skane"), edition="sydvastra-skane")
 
 
 def test_default_edition_names_its_organisation_systems_and_mailboxes(built_site):
