@@ -48,7 +48,8 @@ class Handbook:
 
 
 def _read_yaml(path: Path, default):
-    # A file the content helper has not written yet renders as empty, not as a crash.
+    # A missing file reads as empty: the page that needs one of its entries then stops the build with
+    # HandbookDataError naming the file and the id, which says more than "file not found".
     if not path.exists():
         return default
     try:
