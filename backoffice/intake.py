@@ -31,7 +31,7 @@ from backoffice import config, schemas
 from backoffice.links import (SURVEY_FORM, TOKEN_PARAM, LinkError, LinkSigner, answer_key, form_url,
                               load_secret)
 from backoffice.store import AnswerCounter, AnswerLimitReached, FileStore, Receipt, StoreError, key_fields
-from backoffice.webform import BOUND_FIELDS, Binding, FieldError, FormState, render_form
+from backoffice.webform import BOUND_FIELDS, END, START, Binding, FieldError, FormState, render_form
 
 log = logging.getLogger("sip.intake")
 
@@ -44,7 +44,6 @@ SURVEY_RATE_PER_LINK = (10, 600)
 MEETING_FORM = "motesrapport"
 # No answer in any form is longer than 2000 characters; far longer means a misuse, not a typo.
 HARD_FIELD_LIMIT = 8000
-START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)

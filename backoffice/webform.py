@@ -14,6 +14,9 @@ from html import escape
 
 from backoffice import schemas
 
+# The built page wraps its form in these markers; the intake service swaps what lies between
+# them for the form bound to one link.
+START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
 # Fields whose value comes from the signed link, never from what the sender types.
 BOUND_FIELDS = ("skolenhetskod", "lasar", "organisation")
 _YES_NO_LABELS = {"ja": "Ja", "nej": "Nej", "pågår": "Pågår"}

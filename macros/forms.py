@@ -2,10 +2,8 @@
 from pathlib import Path
 
 from backoffice import schemas
-from backoffice.webform import render_form
+from backoffice.webform import END, START, render_form
 
-# The intake service swaps the form between these markers for the one bound to a school's link.
-START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
 ASSETS = ("forms.css", "forms.js")
 # The offline templates are written into the built site, so a rector can download them.
 TEMPLATE_DIR = "blanketter/mallar"
