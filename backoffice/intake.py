@@ -18,7 +18,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -28,8 +28,8 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.security import safe_join
 
 from backoffice import config, schemas
-from backoffice.links import (SURVEY_FORM, TOKEN_PARAM, LinkError, LinkSigner, answer_key, form_url,
-                              load_secret)
+from backoffice.links import (DEFAULT_SURVEY_ANSWERS, SURVEY_FORM, SURVEY_VALID_DAYS, TOKEN_PARAM, LinkError,
+                              LinkSigner, answer_key, form_url, load_secret)
 from backoffice.store import AnswerCounter, AnswerLimitReached, FileStore, Receipt, StoreError, key_fields
 from backoffice.webform import BOUND_FIELDS, END, START, Binding, FieldError, FormState, render_form
 
@@ -322,15 +322,20 @@ def _survey_section(intake: Intake, row: dict, base_url: str) -> str:
             nonce=intake.signer.survey_nonce(row["kvitto"]), now=received.timestamp())
     except (KeyError, ValueError):
         return ""
-    claims = intake.signer.check_token(SURVEY_FORM, token)
+    heading = ('<section class="sip-enkatlank" aria-labelledby="enkatlank-rubrik">'
+               '<h2 id="enkatlank-rubrik">Enkät till barnet och vårdnadshavarna</h2>')
+    until = received + timedelta(days=SURVEY_VALID_DAYS)
+    if until < datetime.now(timezone.utc):
+        # An old receipt opened again: its link no longer opens the survey, so do not hand it out.
+        return (heading + f"<p>Enkätlänken för det här mötet gällde till och med {until:%Y-%m-%d} och "
+                "har slutat gälla.</p></section>")
     url = form_url(base_url, SURVEY_FORM, token)
     return (
-        '<section class="sip-enkatlank" aria-labelledby="enkatlank-rubrik">'
-        '<h2 id="enkatlank-rubrik">Enkät till barnet och vårdnadshavarna</h2>'
-        "<p>Ge barnet eller den unga och vårdnadshavarna den här länken efter mötet, till exempel i "
+        heading
+        + "<p>Ge barnet eller den unga och vårdnadshavarna den här länken efter mötet, till exempel i "
         "ett sms eller på en lapp. Enkäten är anonym: länken säger bara vilken skola eller "
-        f"verksamhet och vilket datum mötet gällde. Länken tar emot {claims.max_answers} svar (barnet "
-        "och upp till tre vårdnadshavare) och gäller i 60 dagar från rapporten.</p>"
+        f"verksamhet och vilket datum mötet gällde. Länken tar emot {DEFAULT_SURVEY_ANSWERS} svar (barnet "
+        f"och upp till tre vårdnadshavare) och gäller i {SURVEY_VALID_DAYS} dagar från rapporten.</p>"
         f'<p class="sip-lank"><a href="{escape(url)}">{escape(url)}</a></p>'
         "<p>Samma kvitto visar alltid samma länk.</p></section>"
     )

@@ -91,6 +91,23 @@ def test_behind_a_proxy_the_receipt_offers_the_survey_at_the_public_address(buil
     assert survey.startswith("https://sip.example.se/blanketter/delaktighet/?lank=")
 
 
+def test_an_old_receipt_says_its_survey_link_has_expired(intake_server, schools, monkeypatch):
+    from backoffice import store as store_module
+
+    # A report received 70 days ago; its survey link was valid for 60 days from then.
+    long_ago = date.today() - timedelta(days=70)
+    monkeypatch.setattr(store_module, "_now", lambda: f"{long_ago.isoformat()}T09:30:00Z")
+    (receipt,) = store_module.FileStore(intake_server.data_dir).append(
+        "motesrapport", [dict(MEETING, skolenhetskod=schools[0], organisation="")])
+    link = intake_server.link("motesrapport", schools[0])
+    response = requests.get(link + "&kvitto=" + receipt.kvitto, timeout=10)
+    assert response.status_code == 200, text_of(response.text)[:400]
+    text = text_of(response.text)
+    assert receipt.kvitto in text
+    assert f"gällde till och med {(long_ago + timedelta(days=60)).isoformat()} och har slutat gälla" in text
+    assert 'class="sip-lank"' not in response.text
+
+
 def test_a_meeting_outside_school_is_reported_with_an_organisation_link(intake_server):
     token = intake_server.signer.make_token("motesrapport", "", LASAR, organisation="socialtjänst")
     link = form_url(intake_server.base_url, "motesrapport", token)
