@@ -95,8 +95,11 @@ def read_values(client: gspread.Client, key: str, worksheet: str | None = None) 
         raise GSheetError(f"Google-kalkylarket {key} har ingen flik som heter ”{worksheet}”. "
                           f"Flikarna heter: {titles}.") from None
     except PermissionError:
+        # gspread turns every 403 into this; Google also answers 403 when the Sheets API is not
+        # enabled in the service account's project, the usual first-time mistake.
         raise GSheetError(f"Tjänstekontot har inte behörighet till Google-kalkylarket {key}. "
-                          "Dela arket med tjänstekontots e-postadress.") from None
+                          "Dela arket med tjänstekontots e-postadress, och kontrollera att Google Sheets "
+                          "API är aktiverat i tjänstekontots projekt i Google Cloud Console.") from None
     except gspread.exceptions.APIError as error:
         raise GSheetError(f"Google svarade med ett fel ({error.code}) för kalkylarket {key}. "
                           "Försök igen om en stund.") from None
