@@ -36,13 +36,18 @@ def form_ids(forms_dir: Path = FORMS_DIR) -> list[str]:
     return sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir).glob("*" + SUFFIX))
 
 
+def label_key(label) -> str:
+    """A header label as it is compared with field names and titles: case and spacing ignored."""
+    return " ".join(str(label or "").split()).casefold()
+
+
 def guess_form(labels: list[str], forms_dir: Path = FORMS_DIR) -> str | None:
     """The form whose field names best match a header row (ignoring case and spaces), or None.
 
     The score is the overlap of header and fields over their union; below one half no form is named,
     so a header with a few typos still points at its form but an unrelated table points at none.
     """
-    names = {" ".join(str(label or "").split()).casefold() for label in labels} - {""}
+    names = {label_key(label) for label in labels} - {""}
     best, best_score = None, 0.0
     for form_id in form_ids(forms_dir):
         wanted = {f["name"].casefold() for f in _descriptor(schema_path(form_id, forms_dir))["fields"]}

@@ -111,10 +111,6 @@ def _record_cells(record: dict[str, Any], names: list[str]) -> list[str]:
 
 # Header ------------------------------------------------------------------------------------------
 
-def _label_key(label: Any) -> str:
-    return " ".join(str(label or "").split()).casefold()
-
-
 def match_header(labels: list[str], schema: frictionless.Schema) -> tuple[dict[str, int], list[Problem]]:
     """Map field names to column indexes, ignoring case and surrounding spaces; problems for the rest.
 
@@ -123,13 +119,13 @@ def match_header(labels: list[str], schema: frictionless.Schema) -> tuple[dict[s
     lookup: dict[str, str] = {}
     for f in schema.fields:
         if f.title:
-            lookup.setdefault(_label_key(f.title), f.name)
+            lookup.setdefault(schemas.label_key(f.title), f.name)
     for f in schema.fields:
-        lookup[_label_key(f.name)] = f.name
+        lookup[schemas.label_key(f.name)] = f.name
     found: dict[str, list[int]] = {}
     problems: list[Problem] = []
     for index, label in enumerate(labels):
-        name = lookup.get(_label_key(label))
+        name = lookup.get(schemas.label_key(label))
         if name:
             found.setdefault(name, []).append(index)
         elif str(label or "").strip():
