@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from backoffice.config import REGISTER_PATH
+from backoffice.sources import code_page
 
 COLUMNS = [
     "skolenhetskod", "skolnamn", "kommunkod", "kommun",
@@ -64,25 +65,12 @@ def _count(value: str, where: str) -> int | None:
     return int(text)
 
 
-def _decode(data: bytes, source: str) -> str:
-    # Skolverket exports UTF-8 with a BOM; a file re-saved by Excel may be Windows-1252.
+def _decode(data: bytes) -> str:
+    # Skolverket exports UTF-8 with a BOM; a file re-saved by Excel has Excel's code page.
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else _unreadable(source)
-
-
-def _is_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _unreadable(source: str):
-    raise RegisterError(f"{source}: filen går inte att läsa som text. Ladda ner exporten från "
-                        "Skolverket igen (CSV) och försök på nytt.")
+        return data.decode(code_page(data), errors="replace")
 
 
 def parse_export(text: str, source: str = "exporten", kommun: str | None = None) -> list[School]:
@@ -160,7 +148,7 @@ def read_export(path: str | Path, kommun: str | None = None) -> list[School]:
         raise RegisterError(f"Filen {path} går inte att läsa ({error.strerror}).") from None
     if kommun is not None and not MUNICIPALITY_CODE.fullmatch(kommun):
         raise RegisterError(f"Kommunkoden ”{kommun}” är inte fyra siffror (Göteborg är 1480).")
-    return parse_export(_decode(data, str(path)), str(path), kommun)
+    return parse_export(_decode(data), str(path), kommun)
 
 
 def write_register(schools: list[School], path: str | Path) -> None:

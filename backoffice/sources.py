@@ -1,7 +1,8 @@
 """Open a table to validate: CSV as Excel saves it, XLSX, or a Google Sheet, as a header and raw rows.
 
 The encoding and delimiter of a CSV are decided here, never guessed by Frictionless (which takes
-Windows-1252 Swedish for Hebrew): UTF-8 (utf-8-sig with a BOM), else Windows-1252; `;`, `,` or tab.
+Windows-1252 Swedish for Hebrew): UTF-8 (utf-8-sig with a BOM), else the code page of Excel that its
+Swedish letters point to (Windows-1252, cp850 or Mac Roman); `;`, `,` or tab.
 """
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ def open_table(source: str | Path, *, sheet: str | None = None, credentials: str
 # CSV --------------------------------------------------------------------------------------------
 
 def detect_encoding(path: Path, head: bytes) -> str:
-    """utf-8-sig with a BOM, utf-8 when every byte decodes as UTF-8, else cp1252 (Excel's ANSI in Sweden)."""
+    """utf-8-sig with a BOM, utf-8 when every byte decodes as UTF-8, else the one-byte code page
+    Excel used: Windows-1252 (Excel's ANSI in Sweden) unless the letters say otherwise."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -93,8 +95,25 @@ def detect_encoding(path: Path, head: bytes) -> str:
                 decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return "cp1252"
+        with open(path, "rb") as handle:
+            return code_page(handle.read(_CHUNK))
     return "utf-8"
+
+
+# The bytes of å ä ö Å Ä Ö in the code pages Excel saves CSV in: "CSV (semikolonavgränsad)" is
+# Windows-1252, "CSV (MS-DOS)" is cp850, "CSV (Macintosh)" is Mac Roman. Every byte decodes in
+# each of them, so only the Swedish letters tell them apart.
+_SWEDISH_LETTERS = {
+    "cp1252": "åäöÅÄÖ".encode("cp1252"),
+    "cp850": "åäöÅÄÖ".encode("cp850"),
+    "mac_roman": "åäöÅÄÖ".encode("mac_roman"),
+}
+
+
+def code_page(sample: bytes) -> str:
+    """The code page whose Swedish letters occur most often in the sample (Windows-1252 on a tie)."""
+    counts = {name: sum(sample.count(byte) for byte in letters) for name, letters in _SWEDISH_LETTERS.items()}
+    return max(counts, key=lambda name: (counts[name], name == "cp1252"))
 
 
 def detect_delimiter(header_line: str) -> str:

@@ -72,11 +72,13 @@ def test_export_of_another_year_imports(tmp_path):
     assert len(register.load_register(out)) == 174
 
 
-def test_export_resaved_by_excel_in_windows_1252_keeps_swedish_letters(tmp_path):
-    # Opened in Excel and saved as "CSV (semikolonavgränsad)": no BOM, Windows-1252, CRLF.
+@pytest.mark.parametrize("encoding", ["cp1252", "cp850"])
+def test_export_resaved_by_excel_keeps_swedish_letters(tmp_path, encoding):
+    # Opened in Excel and saved as "CSV (semikolonavgränsad)" (Windows-1252) or "CSV (MS-DOS)"
+    # (cp850): no BOM, CRLF.
     text = EXPORT.read_bytes().decode("utf-8-sig")
     path = tmp_path / "export-excel.csv"
-    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
     schools = {s.skolenhetskod: s for s in register.read_export(path, "1480")}
     assert len(schools) == 174
     assert schools["85656343"].skolnamn == "Glöstorpsskolan 7-9" and schools["85656343"].kommun == "Göteborg"

@@ -44,6 +44,31 @@ def test_windows_1252_is_decided_not_guessed():
     assert (comma.encoding, comma.delimiter) == ("utf-8", ",")
 
 
+@pytest.mark.parametrize("encoding, excel_name", [
+    ("cp850", "CSV (MS-DOS)"),
+    ("mac_roman", "CSV (Macintosh)"),
+])
+def test_other_code_pages_excel_saves_keep_swedish_letters(tmp_path, encoding, excel_name):
+    # Every byte decodes in Windows-1252 too ("Mer tid f”r" for cp850), so nothing would fail loudly.
+    text = fixture("arsuppfoljning-excel-ansi.csv").read_bytes().decode("cp1252")
+    path = tmp_path / "svar.csv"
+    path.write_bytes(text.encode(encoding))
+    assert sources.open_table(path).encoding == encoding
+    result = validate_table(path, "arsuppfoljning")
+    assert result.problems == []
+    assert result.valid_rows[0]["behov"] == BEHOV_ROW_2
+    assert result.valid_rows[4]["behov"] == "Återkoppling från BUP när kallelsen inte besvaras."
+
+
+def test_windows_1252_with_typographic_quotes_stays_windows_1252(tmp_path):
+    # ” and „ are bytes that cp850 reads as ö and ä; the many real å ä ö still decide.
+    text = fixture("arsuppfoljning-excel-ansi.csv").read_bytes().decode("cp1252")
+    path = tmp_path / "citat.csv"
+    path.write_bytes(text.replace("Mer tid", "”Mer tid” och „stöd”").encode("cp1252"))
+    assert sources.open_table(path).encoding == "cp1252"
+    assert validate_table(path, "arsuppfoljning").valid_rows[0]["behov"].startswith("”Mer tid” och „stöd”")
+
+
 def test_valid_deviation_table_normalises_choices_and_lists():
     result = validate_table(fixture("avvikelse-excel-ansi.csv"), "avvikelse", today=dt.date(2026, 1, 1))
     assert result.problems == []
