@@ -98,6 +98,10 @@ def test_checklist_prints_without_navigation_and_with_visible_boxes(browser_cont
     assert all(boxes.nth(i).is_visible() for i in range(boxes.count()))
     assert boxes.first.is_checked()
     assert page.locator("h1").is_visible()
+    # How to tick on screen is no use on paper.
+    assert not page.get_by_text("Kryssen sparas bara i din webbläsare").is_visible()
+    page.emulate_media(media="screen")
+    assert page.get_by_text("Kryssen sparas bara i din webbläsare").is_visible()
 
 
 def test_every_checklist_prints_on_one_a4_sheet(browser_context, site_server, built_site):
