@@ -53,6 +53,16 @@ def _data_dir(value) -> Path:
     return Path(value) if value else config.default_data_dir()
 
 
+def _secret(data_dir: Path) -> str:
+    """The links' signing secret, or a Swedish error when it is unusable."""
+    from backoffice.links import SecretError, load_secret
+
+    try:
+        return load_secret(data_dir)
+    except SecretError as error:
+        raise CliError(str(error)) from None
+
+
 def current_lasar(today: date | None = None) -> str:
     """The school year the annual follow-up asks about: the one that ended last summer."""
     today = today or date.today()
@@ -121,15 +131,16 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
       sip-backoffice serve --gsheet 1AbC… --credentials tjanstekonto.json
     """
     from backoffice.intake import create_app, serve as run
-    from backoffice.links import LinkSigner, load_secret
+    from backoffice.links import LinkSigner
 
     if base_url and not base_url.startswith(("http://", "https://")):
         raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
     data = _data_dir(data_dir)
     register = _load_register()
     base = (base_url or f"http://{host}:{port}").rstrip("/")
+    secret = _secret(data)
     try:
-        app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials),
+        app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials), secret=secret,
                          survey_rate_per_client=(enkat_per_klient, 600), survey_rate_per_link=(enkat_per_lank, 600),
                          public_url=base_url)
     except FileNotFoundError as error:
@@ -137,7 +148,7 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
     click.echo(f"SIP-handboken och blanketterna: {base}/  (avsluta med Ctrl+C)")
     click.echo(f"Svaren sparas i {'Google-kalkylarket ' + gsheet_key if gsheet_key else data}")
     if demo_lankar:
-        signer = LinkSigner(load_secret(data))
+        signer = LinkSigner(secret)
         click.echo("\nProvlänkar (gäller 30 dagar):")
         for label, url in demo_links(signer, register, base, current_lasar()):
             click.echo(f"  {label}\n    {url}")
@@ -219,8 +230,8 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
       sip-backoffice links --form motesrapport --lasar 2025/26 --out moteslankar.csv
       sip-backoffice links --form delaktighet --skola 12345678 --datum 2025-11-14
     """
-    from backoffice.links import (SURVEY_FORM, SURVEY_VALID_DAYS, LinkSigner, check_lasar, load_secret,
-                                  organisation_links, school_links, write_links_csv)
+    from backoffice.links import (SURVEY_FORM, SURVEY_VALID_DAYS, LinkSigner, check_lasar, organisation_links,
+                                  school_links, write_links_csv)
 
     if not base_url.startswith(("http://", "https://")):
         raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
@@ -229,7 +240,7 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
             raise CliError("--lasar och --out gäller inte enkäten: enkätlänkarna skrivs ut på skärmen, och "
                            "läsåret följer av --datum.")
         register = _load_register()
-        signer = LinkSigner(load_secret(_data_dir(data_dir)))
+        signer = LinkSigner(_secret(_data_dir(data_dir)))
         return _survey_links(signer, register, skola, organisation, datum, base_url, antal, svar_per_lank,
                              giltig_dagar or SURVEY_VALID_DAYS)
     if skola or organisation or datum:
@@ -242,7 +253,7 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
     except ValueError as error:
         raise CliError(str(error)) from None
     register = _load_register()
-    signer = LinkSigner(load_secret(_data_dir(data_dir)))
+    signer = LinkSigner(_secret(_data_dir(data_dir)))
     rows = school_links(signer, register, form_id, lasar, base_url, valid_days=giltig_dagar)
     rows += organisation_links(signer, _organisations(form_id), form_id, lasar, base_url, valid_days=giltig_dagar)
     try:

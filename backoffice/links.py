@@ -80,10 +80,18 @@ def secret_path(data_dir) -> Path:
     return Path(data_dir).resolve().parent / SECRET_FILE
 
 
+class SecretError(ValueError):
+    """The signing secret is unusable (too short); the message is Swedish."""
+
+
 def load_secret(data_dir) -> str:
     """The signing secret: $SIP_SECRET_KEY, else the secret file (created with mode 600 if missing)."""
     from_env = os.environ.get(SECRET_ENV)
     if from_env:
+        if len(from_env) < 32:
+            # A short key can be guessed, and with it every school's link forged.
+            raise SecretError(f"Nyckeln i {SECRET_ENV} är för kort (minst 32 tecken krävs). Skapa en med "
+                              "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
         return from_env
     path = secret_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +107,8 @@ def load_secret(data_dir) -> str:
             os.fsync(handle.fileno())
     secret = path.read_text(encoding="ascii").strip()
     if len(secret) < 32:
-        raise ValueError(f"Hemligheten i {path} är för kort (minst 32 tecken krävs).")
+        raise SecretError(f"Hemligheten i {path} är för kort (minst 32 tecken krävs). Ta bort filen så "
+                          "skapas en ny; länkar som redan skickats ut slutar då att gälla.")
     return secret
 
 

@@ -102,3 +102,21 @@ def test_links_command_refuses_bad_options_in_swedish(tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_short_secret_is_refused_in_swedish(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIP_SECRET_KEY", "kort")  # guessable: every school's link could be forged
+    store = str(tmp_path / "store")
+    for args in (["links", "--form", "arsuppfoljning", "--lasar", "2025/26", "--out", str(tmp_path / "l.csv")],
+                 ["serve", "--site", str(tmp_path)]):
+        result = CliRunner().invoke(main, [*args, "--data", store])
+        assert result.exit_code == 2, result.output
+        assert "för kort" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "l.csv").exists()
+    monkeypatch.delenv("SIP_SECRET_KEY")
+    path = secret_path(tmp_path / "store")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("kort\n", encoding="ascii")
+    result = CliRunner().invoke(main, ["links", "--form", "arsuppfoljning", "--lasar", "2025/26",
+                                       "--out", str(tmp_path / "l.csv"), "--data", str(tmp_path / "store")])
+    assert result.exit_code == 2 and "för kort" in result.output and "Ta bort filen" in result.output
