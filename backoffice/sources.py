@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,17 +103,17 @@ def detect_encoding(path: Path, head: bytes) -> str:
 
 # The bytes of å ä ö Å Ä Ö in the code pages Excel saves CSV in: "CSV (semikolonavgränsad)" is
 # Windows-1252, "CSV (MS-DOS)" is cp850, "CSV (Macintosh)" is Mac Roman. Every byte decodes in
-# each of them, so only the Swedish letters tell them apart.
+# each of them, so only the letters tell them apart: counted between two ASCII letters ("för",
+# "möte"), where the same bytes in another code page (” „ … €) never stand.
 _SWEDISH_LETTERS = {
-    "cp1252": "åäöÅÄÖ".encode("cp1252"),
-    "cp850": "åäöÅÄÖ".encode("cp850"),
-    "mac_roman": "åäöÅÄÖ".encode("mac_roman"),
+    name: re.compile(b"[A-Za-z][" + re.escape("åäöÅÄÖ".encode(name)) + b"][A-Za-z]")
+    for name in ("cp1252", "cp850", "mac_roman")
 }
 
 
 def code_page(sample: bytes) -> str:
     """The code page whose Swedish letters occur most often in the sample (Windows-1252 on a tie)."""
-    counts = {name: sum(sample.count(byte) for byte in letters) for name, letters in _SWEDISH_LETTERS.items()}
+    counts = {name: len(pattern.findall(sample)) for name, pattern in _SWEDISH_LETTERS.items()}
     return max(counts, key=lambda name: (counts[name], name == "cp1252"))
 
 

@@ -67,6 +67,12 @@ def test_windows_1252_with_typographic_quotes_stays_windows_1252(tmp_path):
     path.write_bytes(text.replace("Mer tid", "”Mer tid” och „stöd”").encode("cp1252"))
     assert sources.open_table(path).encoding == "cp1252"
     assert validate_table(path, "arsuppfoljning").valid_rows[0]["behov"].startswith("”Mer tid” och „stöd”")
+    # Even with no å ä ö at all: quotes, an ellipsis and a euro sign are not letters of another code page.
+    plain = tmp_path / "utan-bokstaver.csv"
+    rows = ["skolenhetskod;lasar;sip_initierade;sip_deltagit;behov;avvikelse_utredd;avvikelser_utredda;sip_kunnig_utsedd",
+            "40526633;2025/26;1;1;”Mer tid” … 500 € per termin;nej;;ja"]
+    plain.write_bytes("\r\n".join(rows).encode("cp1252"))
+    assert validate_table(plain, "arsuppfoljning").valid_rows[0]["behov"] == "”Mer tid” … 500 € per termin"
 
 
 def test_valid_deviation_table_normalises_choices_and_lists():
