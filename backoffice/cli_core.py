@@ -6,7 +6,7 @@ import sys
 import click
 
 from backoffice import register as register_module
-from backoffice.cli_support import CliError, InvalidDataError  # noqa: F401 - shared by cli_intake
+from backoffice.cli_support import CliError
 from backoffice.config import REGISTER_PATH
 from backoffice.schemas import form_ids
 

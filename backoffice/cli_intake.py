@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from backoffice import config, schemas
-from backoffice.cli_core import CliError, InvalidDataError
+from backoffice.cli_support import CliError, InvalidDataError
 
 DEFAULT_SITE = config.ROOT / "site"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
