@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
-from backoffice.compile import FormFacts, lasar_months
+from backoffice.statistics.compiler import FormFacts, lasar_months
 
 NEEDS = [
     "Mer tid för elevhälsan att förbereda och följa upp SIP-möten.",
@@ -140,7 +140,7 @@ def _demo_meeting(rng: random.Random, rows: dict, who: dict, day: date, year_ind
 
 def write_demo_store(data_dir, rows: Mapping[str, list[dict[str, str]]]) -> dict[str, int]:
     """Append demo rows to a store (the real append path), returning rows written per form."""
-    from backoffice.store import FileStore
+    from backoffice.store.files import FileStore
 
     store = FileStore(data_dir)
     written = {}
@@ -160,11 +160,11 @@ def main(argv: list[str] | None = None) -> None:
     import tempfile
     from pathlib import Path
 
-    from backoffice.aggregates import write_aggregates
-    from backoffice.compile import compile_statistics, load_form_facts
+    from backoffice.statistics.aggregates import write_aggregates
+    from backoffice.statistics.compiler import compile_statistics, load_form_facts
     from backoffice.config import ROOT
     from backoffice.register import load_register
-    from backoffice.store import read_rows
+    from backoffice.store.files import read_rows
 
     parser = argparse.ArgumentParser(prog="python -m backoffice.demo",
                                      description="Skapa ett demolager och demosiffror för statistiksidan.")

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from backoffice.config import REGISTER_PATH
-from backoffice.sources import code_page
+from backoffice.validation.sources import code_page
 
 COLUMNS = [
     "skolenhetskod", "skolnamn", "kommunkod", "kommun",

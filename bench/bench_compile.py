@@ -20,14 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backoffice import statsheets  # noqa: E402
-from backoffice.aggregates import write_aggregates  # noqa: E402
-from backoffice.compile import compile_statistics, load_form_facts, rows_needed  # noqa: E402
+from backoffice.statistics import sheets as statsheets  # noqa: E402
+from backoffice.statistics.aggregates import write_aggregates  # noqa: E402
+from backoffice.statistics.compiler import compile_statistics, load_form_facts, rows_needed  # noqa: E402
 from backoffice.demo import demo_rows, write_demo_store  # noqa: E402
-from backoffice.publish import sheet_values  # noqa: E402
+from backoffice.statistics.publish import sheet_values  # noqa: E402
 from backoffice.register import School, load_register, write_register  # noqa: E402
-from backoffice.store import read_rows  # noqa: E402
-from backoffice.workbook import write_workbook  # noqa: E402
+from backoffice.store.files import read_rows  # noqa: E402
+from backoffice.statistics.workbook import write_workbook  # noqa: E402
 
 TYPES = ["Kommunal"] * 4 + ["Enskild"]
 # Runs `sip-backoffice ARGS` and prints the process's peak resident memory (VmHWM) to stderr at exit.
@@ -130,7 +130,7 @@ def main() -> None:
         from fake_sheets import FakeSheets
 
         from backoffice.gsheets import open_client
-        from backoffice.publish import publish_sheets
+        from backoffice.statistics.publish import publish_sheets
 
         with FakeSheets() as fake:
             os.environ["SIP_SHEETS_API_URL"] = fake.url

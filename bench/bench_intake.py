@@ -26,9 +26,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backoffice.links import LinkSigner, form_url  # noqa: E402
+from backoffice.intake.links import LinkSigner, form_url  # noqa: E402
 from backoffice.register import load_register  # noqa: E402
-from backoffice.store import read_rows  # noqa: E402
+from backoffice.store.files import read_rows  # noqa: E402
 
 SECRET = "bench-secret-" + "b" * 40
 ANSWER = {"sip_initierade": "3", "sip_deltagit": "5", "behov": "Mer tid för samordning.",

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backoffice import schemas  # noqa: E402
+from backoffice.forms import schema as schemas  # noqa: E402
 from backoffice.register import load_register  # noqa: E402
 
 PHRASES = [

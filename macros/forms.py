@@ -1,8 +1,8 @@
 """Macros for the forms part of the site: each form page renders its form from the schema."""
 from pathlib import Path
 
-from backoffice import schemas
-from backoffice.webform import END, START, render_form
+from backoffice.forms import schema as schemas
+from backoffice.forms.webform import END, START, render_form
 
 ASSETS = ("forms.css", "forms.js")
 # The offline templates are written into the built site, so a rector can download them.
@@ -53,7 +53,7 @@ def template_name(form_id: str) -> str:
 
 def on_post_build(env):
     """Write each form's xlsx template into the built site (generated, never kept in docs/)."""
-    from backoffice.template import write_template
+    from backoffice.forms.template import write_template
 
     target = Path(env.conf["site_dir"]) / TEMPLATE_DIR
     for form_id in schemas.form_ids():

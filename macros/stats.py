@@ -12,9 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from backoffice.aggregates import SUPPRESSED, read_aggregates
+from backoffice.statistics.aggregates import SUPPRESSED, read_aggregates
 from backoffice.config import ROOT
-from backoffice.statsheets import DEFINITIONS
+from backoffice.statistics.sheets import DEFINITIONS
 
 DEFAULT_PATH = ROOT / "data" / "statistik.json"
 PATH_ENV = "SIP_STATISTIK"

@@ -13,8 +13,8 @@ import pytest
 import requests
 import waitress
 
-from backoffice.intake import create_app
-from backoffice.links import LinkSigner, form_url
+from backoffice.intake.app import create_app
+from backoffice.intake.links import LinkSigner, form_url
 from backoffice.register import load_register
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")

@@ -1,7 +1,7 @@
 """Fixture data for the statistics tests: a small register and store-shaped rows, written out by hand.
 
 The expected figures in the tests are computed from these rows with plain loops in the tests
-themselves (never with backoffice.compile), so a wrong statistic cannot agree with itself.
+themselves (never with backoffice.statistics.compiler), so a wrong statistic cannot agree with itself.
 """
 from __future__ import annotations
 

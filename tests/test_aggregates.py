@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backoffice.aggregates import SUPPRESSED, build_aggregates, read_aggregates, suppress, suppress_breakdown, write_aggregates
-from backoffice.compile import compile_statistics, load_form_facts
+from backoffice.statistics.aggregates import SUPPRESSED, build_aggregates, read_aggregates, suppress, suppress_breakdown, write_aggregates
+from backoffice.statistics.compiler import compile_statistics, load_form_facts
 from stats_support import ARSUPPFOLJNING, AVVIKELSE, LASAR, SCHOOLS, STICKPROV, latest_by, register  # isort: skip
 from macros.stats import render_page  # noqa: E402 (importable once stats_support has set the path)
 

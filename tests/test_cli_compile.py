@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from backoffice.cli import main
-from backoffice.store import FileStore
+from backoffice.store.files import FileStore
 from fake_sheets import fake_sheets  # noqa: F401 - the fixture
 from stats_support import LASAR, table_rows, write_register_csv
 

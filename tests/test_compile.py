@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backoffice.compile import compile_statistics, lasar_of_date, load_form_facts
+from backoffice.statistics.compiler import compile_statistics, lasar_of_date, load_form_facts
 from stats_support import (ARSUPPFOLJNING, AREAS, AVVIKELSE, LASAR, REQUIREMENTS, SCHOOLS, STICKPROV,
                            latest_by, register, school_year)
 
@@ -149,8 +149,8 @@ def test_a_malformed_school_year_is_refused(facts):
 
 def test_rows_of_other_years_cut_down_give_the_same_workbook(facts):
     """compile reads a store with rows_needed: the year's rows whole, other years' only for the trend."""
-    from backoffice import statsheets
-    from backoffice.compile import rows_needed
+    from backoffice.statistics import sheets as statsheets
+    from backoffice.statistics.compiler import rows_needed
     from test_meeting_stats import DELAKTIGHET, MOTESRAPPORT
 
     given = {"arsuppfoljning": ARSUPPFOLJNING, "avvikelse": AVVIKELSE, "stickprov": STICKPROV,

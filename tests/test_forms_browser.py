@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from backoffice.store import read_rows
+from backoffice.store.files import read_rows
 from browser_support import format_violations, run_axe
 from intake_support import LASAR, intake_server, schools  # noqa: F401
 

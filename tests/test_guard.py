@@ -1,7 +1,7 @@
 """The personal-data guard: identity numbers in every common writing, checksum verified; e-mail; phone."""
 import pytest
 
-from backoffice import guard
+from backoffice.validation import guard
 
 
 def luhn_check_digit(nine: str) -> str:

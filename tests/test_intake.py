@@ -8,8 +8,8 @@ import time
 from html import unescape
 
 import requests
-from backoffice.store import read_latest, read_rows
-from backoffice.validate import validate_table
+from backoffice.store.files import read_latest, read_rows
+from backoffice.validation.table import validate_table
 from intake_support import (ARSUPPFOLJNING, AVVIKELSE, LASAR, frictionless_validate, hidden_fields,
                             intake_server, open_form, receipt_number, schools, submit)  # noqa: F401
 

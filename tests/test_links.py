@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from backoffice.cli import main
-from backoffice.links import LinkError, LinkSigner, load_secret, secret_path
+from backoffice.intake.links import LinkError, LinkSigner, load_secret, secret_path
 from backoffice.register import load_register
 
 SIGNER = LinkSigner("links-tests-secret-" + "s" * 40)

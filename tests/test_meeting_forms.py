@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from backoffice import schemas
+from backoffice.forms import schema as schemas
 from backoffice.cli import main
-from backoffice.validate import validate_table
+from backoffice.validation.table import validate_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "moten"
 TODAY = dt.date(2026, 1, 31)

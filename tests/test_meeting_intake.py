@@ -15,8 +15,8 @@ import requests
 from click.testing import CliRunner
 
 from backoffice.cli import main
-from backoffice.links import form_url
-from backoffice.store import COUNTER_NAME, read_rows
+from backoffice.intake.links import form_url
+from backoffice.store.files import COUNTER_NAME, read_rows
 from fake_sheets import fake_sheets  # noqa: F401,E402 - the fixture
 from intake_support import (LASAR, SECRET, frictionless_validate, hidden_fields, intake_server, open_form, running_server,  # noqa: F401
                             schools, submit)
@@ -92,7 +92,7 @@ def test_behind_a_proxy_the_receipt_offers_the_survey_at_the_public_address(buil
 
 
 def test_an_old_receipt_says_its_survey_link_has_expired(intake_server, schools, monkeypatch):
-    from backoffice import store as store_module
+    from backoffice.store import files as store_module
 
     # A report received 70 days ago; its survey link was valid for 60 days from then.
     long_ago = date.today() - timedelta(days=70)
@@ -286,7 +286,7 @@ def test_guardian_wording_is_chosen_by_the_link_and_shown_without_javascript(int
 
 def test_links_command_writes_survey_links_for_one_meeting(tmp_path, schools, monkeypatch):
     monkeypatch.setenv("SIP_SECRET_KEY", SECRET)
-    from backoffice.links import LinkSigner
+    from backoffice.intake.links import LinkSigner
 
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     result = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", schools[0], "--datum", yesterday,
@@ -317,7 +317,7 @@ def test_links_command_for_meeting_reports_adds_the_organisations(tmp_path, monk
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))
     outside = [r for r in rows if not r["skolenhetskod"]]
     assert [r["skolnamn"] for r in outside] == ["förskola", "central elevhälsa", "socialtjänst", "region", "annan"]
-    from backoffice.links import LinkSigner
+    from backoffice.intake.links import LinkSigner
 
     claims = LinkSigner(SECRET).check_token("motesrapport", token_of(outside[2]["lank"]))
     assert (claims.organisation, claims.skolenhetskod) == ("socialtjänst", "")
@@ -325,7 +325,7 @@ def test_links_command_for_meeting_reports_adds_the_organisations(tmp_path, monk
 
 def test_with_a_google_sheet_as_store_the_answer_count_stays_on_disk(built_site, tmp_path, schools, fake_sheets):  # noqa: F811
     from backoffice.gsheets import open_client
-    from backoffice.sheetstore import SheetStore
+    from backoffice.store.sheets import SheetStore
 
     key = fake_sheets.create_spreadsheet("SIP-svar", {"Blad1": []})
     with running_server(built_site, tmp_path / "store", store=SheetStore(key, open_client())) as server:

@@ -6,11 +6,12 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from backoffice import gsheets, statsheets
-from backoffice.aggregates import build_aggregates
-from backoffice.compile import compile_statistics, load_form_facts
-from backoffice.publish import publish_sheets
-from backoffice.workbook import write_workbook
+from backoffice import gsheets
+from backoffice.statistics import sheets as statsheets
+from backoffice.statistics.aggregates import build_aggregates
+from backoffice.statistics.compiler import compile_statistics, load_form_facts
+from backoffice.statistics.publish import publish_sheets
+from backoffice.statistics.workbook import write_workbook
 from fake_sheets import fake_sheets  # noqa: F401 - the fixture
 from stats_support import AREAS, LASAR, SCHOOLS, register, table_rows
 from test_publish import workbook_cells

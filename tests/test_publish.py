@@ -8,12 +8,13 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from backoffice import gsheets, statsheets
+from backoffice import gsheets
+from backoffice.statistics import sheets as statsheets
 from backoffice.cli import main
-from backoffice.compile import compile_statistics, load_form_facts
-from backoffice.publish import publish_sheets
-from backoffice.store import FileStore
-from backoffice.workbook import write_workbook
+from backoffice.statistics.compiler import compile_statistics, load_form_facts
+from backoffice.statistics.publish import publish_sheets
+from backoffice.store.files import FileStore
+from backoffice.statistics.workbook import write_workbook
 from fake_sheets import fake_sheets  # noqa: F401 - the fixture
 from stats_support import ARSUPPFOLJNING, AREAS, AVVIKELSE, FORMULA_TEXTS, LASAR, STICKPROV, register, write_register_csv
 

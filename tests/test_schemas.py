@@ -3,7 +3,7 @@ import frictionless
 import pytest
 import yaml
 
-from backoffice import schemas
+from backoffice.forms import schema as schemas
 
 CONTRACT = {
     "arsuppfoljning": [

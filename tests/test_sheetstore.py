@@ -4,8 +4,8 @@ from __future__ import annotations
 import requests
 
 from backoffice.gsheets import open_client
-from backoffice.sheetstore import SheetStore
-from backoffice.store import columns
+from backoffice.store.sheets import SheetStore
+from backoffice.store.files import columns
 from fake_sheets import fake_sheets  # noqa: F401
 from intake_support import ARSUPPFOLJNING, LASAR, receipt_number, running_server, schools, submit  # noqa: F401
 
@@ -63,7 +63,7 @@ def test_the_intake_service_can_store_in_a_sheet(fake_sheets, built_site, tmp_pa
 def test_a_version_edited_by_hand_in_the_sheet_stops_the_store_with_the_row_named(fake_sheets):
     import pytest
 
-    from backoffice.store import StoreError
+    from backoffice.store.files import StoreError
 
     header = columns("arsuppfoljning")
     row = [ANSWER.get(c, "") for c in header[:-4]] + ["2025-09-01T08:00:00Z", "SIP-2025-ABCDEF", "två", "webb"]

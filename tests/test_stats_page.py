@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from backoffice.aggregates import build_aggregates
-from backoffice.compile import compile_statistics, load_form_facts
+from backoffice.statistics.aggregates import build_aggregates
+from backoffice.statistics.compiler import compile_statistics, load_form_facts
 from browser_support import format_violations, run_axe, serve_directory
 from stats_support import ARSUPPFOLJNING, AVVIKELSE, LASAR, ROOT, STICKPROV, register
 

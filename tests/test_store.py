@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from backoffice import store as store_module
-from backoffice.store import FileStore, StoreError, read_latest, read_rows
+from backoffice.store import files as store_module
+from backoffice.store.files import FileStore, StoreError, read_latest, read_rows
 from intake_support import frictionless_validate
 
 ANSWER = {
@@ -205,7 +205,7 @@ def test_a_file_saved_again_in_a_spreadsheet_program_is_refused_in_swedish(tmp_p
 
 
 def test_a_survey_answer_refused_by_a_broken_file_uses_no_place_on_its_link(tmp_path):
-    from backoffice.store import AnswerCounter
+    from backoffice.store.files import AnswerCounter
 
     answer = {"skolenhetskod": "40526633", "lasar": "2025/26", "svarande": "barn/ung", "blev_lyssnad": "4",
               "forstod_beslut": "4", "utgar_fran_behov": "4", "vet_vem_kontakta": "4", "kandes_tryggt": "4"}

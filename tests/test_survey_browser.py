@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from backoffice.links import form_url
-from backoffice.store import read_rows
+from backoffice.intake.links import form_url
+from backoffice.store.files import read_rows
 from browser_support import format_violations, run_axe
 from intake_support import intake_server, schools  # noqa: F401
 from site_support import article_blocks, lix

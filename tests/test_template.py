@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from backoffice.cli import main
-from backoffice.store import read_rows
-from backoffice.validate import validate_table
+from backoffice.store.files import read_rows
+from backoffice.validation.table import validate_table
 from intake_support import frictionless_validate
 
 

@@ -3,8 +3,9 @@ import datetime as dt
 
 import pytest
 
-from backoffice import schemas, sources
-from backoffice.validate import Problem, validate_records, validate_table
+from backoffice.forms import schema as schemas
+from backoffice.validation import sources
+from backoffice.validation.table import Problem, validate_records, validate_table
 from validate_support import FIXTURES, fixture
 
 BEHOV_ROW_2 = "Mer tid för samordning och en gemensam rutin på skolan."
@@ -317,7 +318,7 @@ def test_records_with_a_given_register():
 
 
 def test_normalise_records_matches_what_tables_store():
-    from backoffice.validate import normalise_records
+    from backoffice.validation.table import normalise_records
 
     table = validate_table(fixture("avvikelse-excel-ansi.csv"), "avvikelse", today=dt.date(2026, 1, 1)).valid_rows
     posted = {"skolenhetskod": " 66906957 ", "datum": "2025-04-02", "kategori": "kallelsen besvarades inte",

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import yaml
 
 from backoffice.config import FORMS_DIR
-from backoffice.webform import Binding, FieldError, FormState, render_form
+from backoffice.forms.webform import Binding, FieldError, FormState, render_form
 
 
 class Elements(HTMLParser):

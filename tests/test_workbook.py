@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from backoffice.compile import compile_statistics, load_form_facts
-from backoffice.statsheets import SHEET_NAMES
-from backoffice.workbook import write_workbook
+from backoffice.statistics.compiler import compile_statistics, load_form_facts
+from backoffice.statistics.sheets import SHEET_NAMES
+from backoffice.statistics.workbook import write_workbook
 from stats_support import (ARSUPPFOLJNING, AREAS, AVVIKELSE, FORMULA_TEXTS, LASAR, REQUIREMENTS, SCHOOLS,
                            STICKPROV, latest_by, register, school_year, table_rows)
 

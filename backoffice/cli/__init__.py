@@ -1,12 +1,12 @@
 """The `sip-backoffice` command line: one click group; the commands live beside their stage.
 
-Each `cli_*` module holds the thin commands for one part of the data's path and lists them in
+Each module of this package holds the thin commands for one part of the data's path and lists them in
 `COMMANDS`; this module only gathers them, so `--help` lists exactly what exists.
 """
 import click
 
-from backoffice import cli_core, cli_intake, cli_stats
-from backoffice.cli_support import SwedishGroup
+from backoffice.cli import intake, statistics, tables
+from backoffice.cli.support import SwedishGroup
 
 
 @click.group(cls=SwedishGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,6 +16,6 @@ def main():
     """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen."""
 
 
-for _module in (cli_core, cli_intake, cli_stats):
+for _module in (tables, intake, statistics):
     for _command in _module.COMMANDS:
         main.add_command(_command)

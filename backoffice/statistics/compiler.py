@@ -677,7 +677,7 @@ def compile_statistics(
     survey_rows = [r for r in school_or_organisation(delaktighet, "delaktighet")
                    if str(r.get("lasar", "")).strip() == lasar]
     if delaktighet_schema is None:
-        from backoffice.schemas import load_descriptor
+        from backoffice.forms.schema import load_descriptor
 
         delaktighet_schema = load_descriptor("delaktighet")
 
@@ -770,6 +770,6 @@ def _count_survey(rows: list[Mapping[str, str]], statements: list[tuple[str, str
 
 def load_form_facts() -> FormFacts:
     """The form facts read from forms/stickprov and forms/avvikelse (the only file access here)."""
-    from backoffice.schemas import load_descriptor
+    from backoffice.forms.schema import load_descriptor
 
     return form_facts(load_descriptor("stickprov"), load_descriptor("avvikelse"))

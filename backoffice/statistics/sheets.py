@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from backoffice.aggregates import protect
-from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, Statistics, share
+from backoffice.statistics.aggregates import protect
+from backoffice.statistics.compiler import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, MeetingStats, Statistics, share
 
 # Column kinds: how a value is typed and formatted.
 TEXT, INT, PERCENT, DECIMAL, NUMBER = "text", "int", "percent", "decimal", "number"

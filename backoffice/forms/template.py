@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from backoffice import schemas
+from backoffice.forms import schema as schemas
 
 DATA_SHEET = "Svar"
 ROWS = 1000  # rows covered by the validation rules; enough for any school or audit

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from backoffice import config, schemas
-from backoffice.cli_support import CliError, InvalidDataError
+from backoffice import config
+from backoffice.forms import schema as schemas
+from backoffice.cli.support import CliError, InvalidDataError
 
 DEFAULT_SITE = config.ROOT / "site"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -37,11 +38,11 @@ def _gsheet_option(function):
 def _store(data_dir: Path, gsheet_key, credentials):
     """The file store, or a Google Sheet when --gsheet is given."""
     if not gsheet_key:
-        from backoffice.store import FileStore
+        from backoffice.store.files import FileStore
 
         return FileStore(data_dir)
     from backoffice.gsheets import GSheetError, open_client
-    from backoffice.sheetstore import SheetStore
+    from backoffice.store.sheets import SheetStore
 
     try:
         return SheetStore(gsheet_key, open_client(credentials))
@@ -55,7 +56,7 @@ def _data_dir(value) -> Path:
 
 def _secret(data_dir: Path) -> str:
     """The links' signing secret, or a Swedish error when it is unusable."""
-    from backoffice.links import SecretError, load_secret
+    from backoffice.intake.links import SecretError, load_secret
 
     try:
         return load_secret(data_dir)
@@ -81,7 +82,7 @@ def _load_register():
 
 def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> list[tuple[str, str]]:
     """A few links for real schools in the register, for trying the forms out."""
-    from backoffice.links import form_url
+    from backoffice.intake.links import form_url
 
     forms = ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport")
     schools = sorted(register.values(), key=lambda s: s.skolenhetskod)[:max(count, len(forms))]
@@ -130,8 +131,8 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
       sip-backoffice serve --base-url https://sip.example.se --data /srv/sip/store
       sip-backoffice serve --gsheet 1AbC… --credentials tjanstekonto.json
     """
-    from backoffice.intake import create_app, serve as run
-    from backoffice.links import LinkSigner
+    from backoffice.intake.app import create_app, serve as run
+    from backoffice.intake.links import LinkSigner
 
     if base_url and not base_url.startswith(("http://", "https://")):
         raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
@@ -170,7 +171,7 @@ def _organisations(form_id: str) -> list[str]:
 
 def _survey_links(signer, register, skola, organisation, datum, base_url, antal, svar_per_lank, giltig_dagar):
     """Print survey links for one meeting (school or organisation, and date)."""
-    from backoffice.links import SURVEY_FORM, form_url, lasar_of_date
+    from backoffice.intake.links import SURVEY_FORM, form_url, lasar_of_date
 
     if not datum:
         raise CliError("Enkätlänkar gäller ett möte: ange mötesdatumet med --datum ÅÅÅÅ-MM-DD.")
@@ -230,7 +231,7 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
       sip-backoffice links --form motesrapport --lasar 2025/26 --out moteslankar.csv
       sip-backoffice links --form delaktighet --skola 12345678 --datum 2025-11-14
     """
-    from backoffice.links import (SURVEY_FORM, SURVEY_VALID_DAYS, LinkSigner, check_lasar, organisation_links,
+    from backoffice.intake.links import (SURVEY_FORM, SURVEY_VALID_DAYS, LinkSigner, check_lasar, organisation_links,
                                   school_links, write_links_csv)
 
     if not base_url.startswith(("http://", "https://")):
@@ -278,7 +279,7 @@ def template(form_id, out_path):
     Exempel:
       sip-backoffice template arsuppfoljning --out arsuppfoljning-mall.xlsx
     """
-    from backoffice.template import write_template
+    from backoffice.forms.template import write_template
 
     if not out_path.lower().endswith(".xlsx"):
         raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
@@ -307,7 +308,7 @@ def import_command(source, form_id, sheet, data_dir, gsheet_key, credentials):
       sip-backoffice import avvikelser.csv --form avvikelse --data var/store
       sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning --gsheet 1AbC… --credentials tjanstekonto.json
     """
-    from backoffice.importer import ImportRefused, UnusableSource, import_table
+    from backoffice.store.importing import ImportRefused, UnusableSource, import_table
 
     try:
         store = _store(_data_dir(data_dir), gsheet_key, credentials)

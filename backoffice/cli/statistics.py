@@ -9,8 +9,8 @@ import click
 
 from backoffice import config
 # Input that cannot be used exits 2; invalid rows left out of the figures exit 1.
-from backoffice.cli_support import CliError as UnusableInput
-from backoffice.cli_support import InvalidDataError as RowsLeftOut
+from backoffice.cli.support import CliError as UnusableInput
+from backoffice.cli.support import InvalidDataError as RowsLeftOut
 
 # The forms the statistics count (compile_statistics takes one argument per form).
 FORMS = ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport", "delaktighet")
@@ -36,14 +36,14 @@ def _interactive() -> bool:
 
 def _show_progress(sheets) -> bool:
     """A progress bar only on a terminal and only for a large workbook or sheet."""
-    from backoffice.publish import count_cells
+    from backoffice.statistics.publish import count_cells
 
     return _interactive() and count_cells(sheets) >= LARGE_CELLS
 
 
 def _load_store(data_dir: Path, given: bool, lasar: str) -> Loaded:
-    from backoffice.compile import load_form_facts, rows_needed
-    from backoffice.store import StoreError, read_rows
+    from backoffice.statistics.compiler import load_form_facts, rows_needed
+    from backoffice.store.files import StoreError, read_rows
 
     loaded = Loaded()
     if not data_dir.is_dir():
@@ -75,11 +75,11 @@ def _load_store(data_dir: Path, given: bool, lasar: str) -> Loaded:
 def _load_files(paths: tuple[str, ...], form: str | None, register, credentials: str | None) -> Loaded:
     from backoffice.gsheets import GSheetError
     from backoffice.register import RegisterError
-    from backoffice.report import problem_line
-    from backoffice.schemas import UnknownFormError, guess_form, load_descriptor
-    from backoffice.sources import SourceError
-    from backoffice.stats_inputs import InputError, read_header
-    from backoffice.validate import validate_table
+    from backoffice.validation.report import problem_line
+    from backoffice.forms.schema import UnknownFormError, guess_form, load_descriptor
+    from backoffice.validation.sources import SourceError
+    from backoffice.statistics.inputs import InputError, read_header
+    from backoffice.validation.table import validate_table
 
     try:
         if form is not None:
@@ -120,9 +120,9 @@ def _load_files(paths: tuple[str, ...], form: str | None, register, credentials:
 
 def _compile(lasar, data_dir, from_files, form, omraden, register_path, credentials=None):
     """Load the inputs and compile; every unusable input becomes exit status 2."""
-    from backoffice.compile import compile_statistics, lasar_months, load_form_facts
+    from backoffice.statistics.compiler import compile_statistics, lasar_months, load_form_facts
     from backoffice.register import RegisterError, load_register
-    from backoffice.stats_inputs import InputError, read_areas
+    from backoffice.statistics.inputs import InputError, read_areas
 
     try:
         lasar_months(lasar)
@@ -175,9 +175,9 @@ def _summary(stats, loaded) -> str:
 def _publish(stats, key, credentials):
     import gspread
 
-    from backoffice import statsheets
+    from backoffice.statistics import sheets as statsheets
     from backoffice.gsheets import GSheetError, open_client
-    from backoffice.publish import count_cells, publish_sheets
+    from backoffice.statistics.publish import count_cells, publish_sheets
 
     try:
         client = open_client(credentials)
@@ -246,9 +246,9 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
             --omraden omraden.csv --out sip.xlsx --aggregates
         sip-backoffice compile --lasar 2025/26 --data var/store --out sip.xlsx --gsheet 1AbC...
     """
-    from backoffice import statsheets
-    from backoffice.aggregates import write_aggregates
-    from backoffice.workbook import write_workbook
+    from backoffice.statistics import sheets as statsheets
+    from backoffice.statistics.aggregates import write_aggregates
+    from backoffice.statistics.workbook import write_workbook
 
     stats, loaded = _compile(lasar, data_dir, from_files, form, omraden, register_path, credentials)
     sheets = statsheets.build_sheets(stats)

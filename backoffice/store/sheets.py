@@ -13,7 +13,7 @@ import threading
 import gspread
 
 from backoffice.gsheets import GSheetError, open_client
-from backoffice.store import (CHANNELS, Receipt, StoreError, check_version, columns, key_fields,
+from backoffice.store.files import (CHANNELS, Receipt, StoreError, check_version, columns, key_fields,
                               latest_only, stamp_rows)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from backoffice import statsheets
+from backoffice.statistics import sheets as statsheets
 
 # Cells per values:batchUpdate call: keeps each request well under the API's payload limits.
 CELLS_PER_CALL = 50_000

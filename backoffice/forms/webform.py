@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from html import escape
 
-from backoffice import schemas
+from backoffice.forms import schema as schemas
 
 # The built page wraps its form in these markers; the intake service swaps what lies between
 # them for the form bound to one link.

@@ -27,11 +27,12 @@ from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.security import safe_join
 
-from backoffice import config, schemas
-from backoffice.links import (DEFAULT_SURVEY_ANSWERS, SURVEY_FORM, SURVEY_VALID_DAYS, TOKEN_PARAM, LinkError,
+from backoffice import config
+from backoffice.forms import schema as schemas
+from backoffice.intake.links import (DEFAULT_SURVEY_ANSWERS, SURVEY_FORM, SURVEY_VALID_DAYS, TOKEN_PARAM, LinkError,
                               LinkSigner, answer_key, form_url, load_secret)
-from backoffice.store import AnswerCounter, AnswerLimitReached, FileStore, Receipt, StoreError, key_fields
-from backoffice.webform import BOUND_FIELDS, END, START, Binding, FieldError, FormState, render_form
+from backoffice.store.files import AnswerCounter, AnswerLimitReached, FileStore, Receipt, StoreError, key_fields
+from backoffice.forms.webform import BOUND_FIELDS, END, START, Binding, FieldError, FormState, render_form
 
 log = logging.getLogger("sip.intake")
 
@@ -266,7 +267,7 @@ def record_from_post(form_id: str, post, binding: Binding) -> dict:
 
 
 def _problems(form_id: str, record: dict, register: dict) -> list[FieldError]:
-    from backoffice.validate import validate_records
+    from backoffice.validation.table import validate_records
 
     problems = validate_records(form_id, [record], register=register)
     return [FieldError(p.field, p.message) for p in problems]
@@ -505,7 +506,7 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         errors = _problems(form_id, record, intake.register)
         if errors:
             return page(bound_form(form_id, binding, token, record, errors), 422)
-        from backoffice.validate import normalise_records
+        from backoffice.validation.table import normalise_records
 
         # Stored as batch validation would store it: ja/nej lowercase, list values as the schema writes them.
         (record,) = normalise_records(form_id, [record])

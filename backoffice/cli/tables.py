@@ -6,9 +6,9 @@ import sys
 import click
 
 from backoffice import register as register_module
-from backoffice.cli_support import CliError
+from backoffice.cli.support import CliError
 from backoffice.config import REGISTER_PATH
-from backoffice.schemas import form_ids
+from backoffice.forms.schema import form_ids
 
 
 @click.command(name="validate")
@@ -40,7 +40,10 @@ def validate_command(ctx, paths, form_id, as_json, sheet, credentials, register_
       sip-backoffice validate gsheet:1AbC…xyz/Svar --form arsuppfoljning --credentials nyckel.json
       sip-backoffice validate *.csv --form stickprov --json
     """
-    from backoffice import report, schemas, sources, validate
+    from backoffice.validation import report
+    from backoffice.forms import schema as schemas
+    from backoffice.validation import sources
+    from backoffice.validation import table as validate
     from backoffice.register import RegisterError, load_register
 
     if not form_id:

@@ -18,8 +18,10 @@ import click
 import frictionless
 from openpyxl.utils import get_column_letter
 
-from backoffice import checks as checks_module
-from backoffice import messages, schemas, sources
+from backoffice.validation import checks as checks_module
+from backoffice.validation import messages
+from backoffice.forms import schema as schemas
+from backoffice.validation import sources
 from backoffice.register import load_register
 
 # Problems that concern the whole header and make every row unreliable.

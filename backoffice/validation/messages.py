@@ -9,7 +9,8 @@ import re
 
 import frictionless
 
-from backoffice import guard, schemas
+from backoffice.validation import guard
+from backoffice.forms import schema as schemas
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _POSITION = re.compile(r"position (\d+)")

@@ -10,7 +10,7 @@ class InputError(ValueError):
 
 def read_header(source: str | Path, sheet: str | None = None, credentials: str | None = None) -> list[str]:
     """The header labels of a CSV/XLSX file or Google Sheet, read the way validation reads it."""
-    from backoffice.sources import SourceError, open_table
+    from backoffice.validation.sources import SourceError, open_table
 
     try:
         return [str(label or "").strip() for label in open_table(source, sheet=sheet, credentials=credentials).labels]
@@ -20,7 +20,7 @@ def read_header(source: str | Path, sheet: str | None = None, credentials: str |
 
 def read_areas(path: str | Path) -> dict[str, str]:
     """The mapping skolenhetskod → område from a CSV or XLSX file with those two columns."""
-    from backoffice.sources import SourceError, open_table
+    from backoffice.validation.sources import SourceError, open_table
 
     try:
         table = open_table(path)

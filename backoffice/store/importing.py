@@ -1,9 +1,11 @@
 """Import a filled template or table into the store: validated like `validate`, appended all or nothing."""
 from __future__ import annotations
 
-from backoffice import config, schemas, sources
+from backoffice import config
+from backoffice.forms import schema as schemas
+from backoffice.validation import sources
 from backoffice.register import RegisterError
-from backoffice.store import FileStore, Receipt, StoreError
+from backoffice.store.files import FileStore, Receipt, StoreError
 
 
 class UnusableSource(Exception):
@@ -38,7 +40,7 @@ def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str 
     Raises ImportRefused (nothing appended) when any row has a problem, UnusableSource when the
     input cannot be read. An empty table is refused too: importing nothing is surely a mistake.
     """
-    from backoffice.validate import validate_table
+    from backoffice.validation.table import validate_table
 
     try:
         result = validate_table(source, form_id, sheet=sheet, register=register, credentials=credentials)

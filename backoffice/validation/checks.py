@@ -14,7 +14,8 @@ import attrs
 import frictionless
 from frictionless import errors
 
-from backoffice import guard, schemas
+from backoffice.validation import guard
+from backoffice.forms import schema as schemas
 
 _SCHOOL_CODE = re.compile(r"[0-9]{8}")
 _SCHOOL_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")

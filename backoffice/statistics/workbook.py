@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
 
-from backoffice import statsheets
-from backoffice.compile import Statistics
+from backoffice.statistics import sheets as statsheets
+from backoffice.statistics.compiler import Statistics
 
 FORMATS = {
     statsheets.INT: "#,##0",

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
-from backoffice.compile import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, Statistics, share
+from backoffice.statistics.compiler import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, Statistics, share
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."

@@ -1,0 +1,1 @@
+"""The intake service: the built site, the forms behind signed links, receipts."""

@@ -1,0 +1,1 @@
+"""The append-only store of submissions: a data-package directory, or a Google Sheet."""

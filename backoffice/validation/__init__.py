@@ -1,0 +1,1 @@
+"""Tables and web posts checked against a form: reading sources, Frictionless checks, Swedish reports."""
