@@ -1,13 +1,41 @@
-"""The forms as Frictionless Table Schemas: find, load and describe `forms/<id>.schema.yaml`."""
+"""The forms as data: `forms/<id>.schema.yaml` read once into a `Form` that says all that sets it apart.
+
+Each schema is a Frictionless Table Schema. Its `sip:form` mapping declares what code must never
+decide by a form's id: the key of an answer, where a row's school year comes from, whether the form
+is anonymous, how its links are made, what its receipt hands out, its free text and cross-field
+rules. Every key has a default, so a schema that only lists fields is a working form.
+
+    sip:form:
+      title: …                 # the form's Swedish title (else the schema's title, else its id)
+      intro: …                 # a sentence above the form
+      key: [skolenhetskod, lasar]   # one answer per key, resubmitted as new versions; [] = one row per event
+      year: lasar              # or {from_date: datum}; default: `lasar` if the form has it, else its first date field
+      anonymous: false         # true: no receipt page, the store keeps only the day an answer came
+      link: school             # school: a link per school and school year; meeting: a survey link for one meeting
+      answers_per_link: 4      # meeting links: answers one link takes (default 4)
+      link_valid_days: 120     # default validity of the form's links (meeting links: 60)
+      receipt_link: delaktighet   # the receipt offers a meeting link to this form
+      again: Rapportera ett till möte   # the receipt's link for another row (forms without a key)
+      free_text: [behov]       # fields the personal-data guard reads
+      one_of: [skolenhetskod, organisation]   # exactly one is filled in
+      layout: enkat            # the child-friendly survey layout
+      audience: svarande       # the field whose answer chooses the wording (sip:ui title_by)
+      rules: […]               # cross-field rules, see backoffice.forms.rules
+"""
 from __future__ import annotations
 
-from functools import lru_cache
+import copy
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any, Mapping
 
 import frictionless
 import yaml
 
 from backoffice.config import FORMS_DIR
+from backoffice.errors import SipError
+from backoffice.forms.rules import Rule, parse_rules
 
 SUFFIX = ".schema.yaml"
 # The one namespaced key per field holding web-form hints, and the schema-level form description.
@@ -17,9 +45,16 @@ FORM_KEY = "sip:form"
 LIST_KEY = "sip:list"
 # Yes/no answers are written ja/nej in any case; they are stored lowercase.
 YES, NO = "ja", "nej"
+# The names the data contract gives the school, the school year and an organisation outside school.
+SCHOOL = "skolenhetskod"
+SCHOOL_YEAR = "lasar"
+ORGANISATION = "organisation"
+LINK_KINDS = ("school", "meeting")
+DEFAULT_LINK_DAYS = {"school": 120, "meeting": 60}
+DEFAULT_ANSWERS_PER_LINK = 4
 
 
-class UnknownFormError(LookupError):
+class UnknownFormError(SipError, LookupError):
     """A form id with no schema in forms/; the message is Swedish and lists the known forms."""
 
     def __init__(self, form_id: str, known: list[str]):
@@ -31,79 +66,208 @@ class UnknownFormError(LookupError):
         )
 
 
+class FormDefinitionError(SipError):
+    """A schema whose `sip:form` cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class YearRule:
+    """Where a row's school year comes from: a field holding it, or the school year of a date field."""
+
+    field: str
+    from_date: bool = False
+
+    def of(self, row: Mapping[str, Any]) -> str | None:
+        """The school year of a row (store text), or None when it has none."""
+        from backoffice import schoolyear
+
+        value = str(row.get(self.field) or "").strip()
+        if self.from_date:
+            return schoolyear.of_date_text(value)
+        return value or None
+
+
+@dataclass(frozen=True, eq=False)
+class Form:
+    """One form: its schema and every trait declared in `sip:form` (defaults filled in)."""
+
+    id: str
+    path: Path
+    descriptor: dict = field(repr=False)
+    title: str = ""
+    intro: str = ""
+    key: tuple[str, ...] = ()
+    year: YearRule | None = None
+    anonymous: bool = False
+    link: str = "school"
+    answers_per_link: int = DEFAULT_ANSWERS_PER_LINK
+    link_valid_days: int = 120
+    receipt_link: str | None = None
+    again: str = ""
+    free_text: tuple[str, ...] = ()
+    one_of: tuple[str, ...] = ()
+    layout: str = ""
+    audience: str | None = None
+    rules: tuple[Rule, ...] = ()
+
+    @cached_property
+    def schema(self) -> frictionless.Schema:
+        """The Frictionless Schema (built once: it costs milliseconds). Treat it as read-only."""
+        return frictionless.Schema.from_descriptor(copy.deepcopy(self.descriptor))
+
+    @property
+    def fields(self) -> list[frictionless.Field]:
+        return list(self.schema.fields)
+
+    @cached_property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f["name"] for f in self.descriptor["fields"])
+
+    def field(self, name: str) -> frictionless.Field | None:
+        """The field called `name`, or None."""
+        return next((f for f in self.schema.fields if f.name == name), None)
+
+    def has(self, name: str) -> bool:
+        return name in self.field_names
+
+    def enum(self, name: str) -> list[str]:
+        """A field's allowed values as text (empty when it has none or does not exist)."""
+        for f in self.descriptor["fields"]:
+            if f["name"] == name:
+                return [str(v) for v in (f.get("constraints") or {}).get("enum") or []]
+        return []
+
+    @property
+    def keyed(self) -> bool:
+        """True when a new answer for the same key is a new version of one answer."""
+        return bool(self.key)
+
+    @property
+    def meeting_link(self) -> bool:
+        """True when the form is answered only through a meeting's survey link."""
+        return self.link == "meeting"
+
+    @property
+    def organisations(self) -> list[str]:
+        """The organisations outside school the form takes rows from (empty for school-only forms)."""
+        return self.enum(ORGANISATION)
+
+    @property
+    def bound_fields(self) -> tuple[str, ...]:
+        """The fields a signed link fills in: never typed by the sender."""
+        names = [SCHOOL, ORGANISATION]
+        if self.year is not None and not self.year.from_date:
+            names.append(self.year.field)
+        return tuple(n for n in names if self.has(n))
+
+    def year_of(self, row: Mapping[str, Any]) -> str | None:
+        """The school year a row counts in (None for a form without one)."""
+        return self.year.of(row) if self.year else None
+
+    def ui(self, name: str) -> dict:
+        """A field's `sip:ui` hints (empty when none)."""
+        for f in self.descriptor["fields"]:
+            if f["name"] == name:
+                return dict(f.get(UI_KEY) or {})
+        return {}
+
+
+# ---------------------------------------------------------------- reading the files
+
+_CACHE: dict[Path, tuple[int, Form]] = {}
+
+
 def form_ids(forms_dir: Path = FORMS_DIR) -> list[str]:
     """The ids of all forms, sorted: the file names in forms/ without `.schema.yaml`."""
     return sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir).glob("*" + SUFFIX))
-
-
-def label_key(label) -> str:
-    """A header label as it is compared with field names and titles: case and spacing ignored."""
-    return " ".join(str(label or "").split()).casefold()
-
-
-def guess_form(labels: list[str], forms_dir: Path = FORMS_DIR) -> str | None:
-    """The form whose field names best match a header row (ignoring case and spaces), or None.
-
-    The score is the overlap of header and fields over their union; below one half no form is named,
-    so a header with a few typos still points at its form but an unrelated table points at none.
-    """
-    names = {label_key(label) for label in labels} - {""}
-    best, best_score = None, 0.0
-    for form_id in form_ids(forms_dir):
-        wanted = {f["name"].casefold() for f in _descriptor(schema_path(form_id, forms_dir))["fields"]}
-        score = len(names & wanted) / max(len(wanted | names), 1)
-        if score > best_score:
-            best, best_score = form_id, score
-    return best if best_score >= 0.5 else None
 
 
 def schema_path(form_id: str, forms_dir: Path = FORMS_DIR) -> Path:
     """The schema file of a form; raises UnknownFormError when there is none."""
     known = form_ids(forms_dir)
     if form_id not in known:
-        raise UnknownFormError(form_id, known)
+        raise UnknownFormError(str(form_id), known)
     return Path(forms_dir) / (form_id + SUFFIX)
 
 
-@lru_cache(maxsize=None)
-def _descriptor(path: Path) -> dict:
-    # Cached: the web form, intake and validation all read the same few files many times.
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def load_form(form_id: str, forms_dir: Path = FORMS_DIR) -> Form:
+    """The form with this id (read again only when its file changes); UnknownFormError if none."""
+    path = schema_path(form_id, forms_dir)
+    stamp = path.stat().st_mtime_ns
+    cached = _CACHE.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _CACHE[path] = (stamp, _read_form(form_id, path))
+    return cached[1]
 
 
-def load_descriptor(form_id: str, forms_dir: Path = FORMS_DIR) -> dict:
-    """The schema of a form as a plain dict (a fresh copy the caller may change)."""
-    import copy
-
-    return copy.deepcopy(_descriptor(schema_path(form_id, forms_dir)))
+def all_forms(forms_dir: Path = FORMS_DIR) -> list[Form]:
+    """Every form, sorted by id."""
+    return [load_form(form_id, forms_dir) for form_id in form_ids(forms_dir)]
 
 
-def load_schema(form_id: str, forms_dir: Path = FORMS_DIR) -> frictionless.Schema:
-    """The form's Frictionless Schema; custom keys are on `schema.custom` and `field.custom`."""
-    return frictionless.Schema.from_descriptor(load_descriptor(form_id, forms_dir))
+def _read_form(form_id: str, path: Path) -> Form:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            descriptor = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise FormDefinitionError(f"{path.name}: filen är inte giltig YAML ({error}).") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
+        raise FormDefinitionError(f"{path.name}: schemat saknar listan fields.")
+    info = dict(descriptor.get(FORM_KEY) or {})
+    names = [f.get("name") for f in descriptor["fields"]]
+    where = f"{path.name}, {FORM_KEY}"
+
+    def known(key: str, values) -> tuple[str, ...]:
+        values = tuple(values or ())
+        unknown = [v for v in values if v not in names]
+        if unknown:
+            raise FormDefinitionError(f"{where}.{key}: fältet {', '.join(map(str, unknown))} finns inte i schemat.")
+        return values
+
+    link = info.get("link", "school")
+    if link not in LINK_KINDS:
+        raise FormDefinitionError(f"{where}.link ska vara {' eller '.join(LINK_KINDS)}, inte {link!r}.")
+    return Form(
+        id=form_id,
+        path=path,
+        descriptor=descriptor,
+        title=str(info.get("title") or descriptor.get("title") or form_id),
+        intro=str(info.get("intro") or ""),
+        key=known("key", info.get("key")),
+        year=_year_rule(info.get("year"), descriptor["fields"], where),
+        anonymous=bool(info.get("anonymous", False)),
+        link=link,
+        answers_per_link=int(info.get("answers_per_link", DEFAULT_ANSWERS_PER_LINK)),
+        link_valid_days=int(info.get("link_valid_days", DEFAULT_LINK_DAYS[link])),
+        receipt_link=info.get("receipt_link") or None,
+        again=str(info.get("again") or "Skicka in en till"),
+        free_text=known("free_text", info.get("free_text")),
+        one_of=known("one_of", info.get("one_of")),
+        layout=str(info.get("layout") or ""),
+        audience=(known("audience", [info["audience"]])[0] if info.get("audience") else None),
+        rules=parse_rules(info.get("rules") or [], names, where),
+    )
 
 
-def form_info(form_id: str, forms_dir: Path = FORMS_DIR) -> dict:
-    """The schema-level `sip:form` mapping: title, intro, key, free_text."""
-    return dict(load_descriptor(form_id, forms_dir).get(FORM_KEY) or {})
+def _year_rule(declared, fields: list[dict], where: str) -> YearRule | None:
+    types = {f.get("name"): f.get("type", "string") for f in fields}
+    if declared is None:
+        # The default: a school-year field, else the first date (a deviation's or a meeting's day).
+        if SCHOOL_YEAR in types:
+            return YearRule(SCHOOL_YEAR)
+        first_date = next((name for name, kind in types.items() if kind == "date"), None)
+        return YearRule(first_date, from_date=True) if first_date else None
+    if declared is False:
+        return None
+    if isinstance(declared, str) and declared in types:
+        return YearRule(declared)
+    if isinstance(declared, dict) and types.get(declared.get("from_date")) == "date":
+        return YearRule(declared["from_date"], from_date=True)
+    raise FormDefinitionError(f"{where}.year ska vara ett fält med läsåret eller {{from_date: ett datumfält}}, "
+                              f"inte {declared!r}.")
 
 
-def form_title(form_id: str, forms_dir: Path = FORMS_DIR) -> str:
-    """The form's Swedish title."""
-    descriptor = load_descriptor(form_id, forms_dir)
-    return (descriptor.get(FORM_KEY) or {}).get("title") or descriptor.get("title") or form_id
-
-
-def form_key(form_id: str, forms_dir: Path = FORMS_DIR) -> list[str]:
-    """The fields identifying one submission (for versioning); empty: every row is its own report."""
-    return list(form_info(form_id, forms_dir).get("key") or [])
-
-
-def free_text_fields(form_id: str, forms_dir: Path = FORMS_DIR) -> list[str]:
-    """The free-text fields that the personal-data guard checks."""
-    return list(form_info(form_id, forms_dir).get("free_text") or [])
-
+# ---------------------------------------------------------------- fields and headers
 
 def ui_hints(field: frictionless.Field) -> dict:
     """A field's `sip:ui` mapping (widget, group, hint, show_if, placeholder); empty if none."""
@@ -119,3 +283,56 @@ def list_spec(field: frictionless.Field) -> dict | None:
 def split_list(value: str) -> list[str]:
     """Split a multi-valued cell; both `,` and `;` are accepted as separators, blanks dropped."""
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def label_key(label) -> str:
+    """A header label as it is compared with field names and titles: case and spacing ignored."""
+    return " ".join(str(label or "").split()).casefold()
+
+
+def guess_form(labels: list[str], forms_dir: Path = FORMS_DIR) -> str | None:
+    """The form whose field names best match a header row (ignoring case and spaces), or None.
+
+    The score is the overlap of header and fields over their union; below one half no form is named,
+    so a header with a few typos still points at its form but an unrelated table points at none.
+    """
+    names = {label_key(label) for label in labels} - {""}
+    best, best_score = None, 0.0
+    for form in all_forms(forms_dir):
+        wanted = {name.casefold() for name in form.field_names}
+        score = len(names & wanted) / max(len(wanted | names), 1)
+        if score > best_score:
+            best, best_score = form.id, score
+    return best if best_score >= 0.5 else None
+
+
+# ---------------------------------------------------------------- the older functional interface
+
+def load_descriptor(form_id: str, forms_dir: Path = FORMS_DIR) -> dict:
+    """The schema of a form as a plain dict (a fresh copy the caller may change)."""
+    return copy.deepcopy(load_form(form_id, forms_dir).descriptor)
+
+
+def load_schema(form_id: str, forms_dir: Path = FORMS_DIR) -> frictionless.Schema:
+    """The form's Frictionless Schema (a fresh copy); custom keys are on `schema.custom` and `field.custom`."""
+    return frictionless.Schema.from_descriptor(load_descriptor(form_id, forms_dir))
+
+
+def form_info(form_id: str, forms_dir: Path = FORMS_DIR) -> dict:
+    """The schema-level `sip:form` mapping as written."""
+    return dict(load_form(form_id, forms_dir).descriptor.get(FORM_KEY) or {})
+
+
+def form_title(form_id: str, forms_dir: Path = FORMS_DIR) -> str:
+    """The form's Swedish title."""
+    return load_form(form_id, forms_dir).title
+
+
+def form_key(form_id: str, forms_dir: Path = FORMS_DIR) -> list[str]:
+    """The fields identifying one submission (for versioning); empty: every row is its own report."""
+    return list(load_form(form_id, forms_dir).key)
+
+
+def free_text_fields(form_id: str, forms_dir: Path = FORMS_DIR) -> list[str]:
+    """The free-text fields that the personal-data guard checks."""
+    return list(load_form(form_id, forms_dir).free_text)

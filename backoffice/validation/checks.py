@@ -1,4 +1,4 @@
-"""Custom Frictionless checks for the forms: register, school year, conditional answers, date, lists, privacy.
+"""Custom Frictionless checks for the forms: register, school year, lists, one-of, declared rules, privacy.
 
 Each check is a Frictionless `Check` yielding its own `CellError` subclass, so its problems land
 in the same report as Frictionless' type and constraint errors. The error's note is the Swedish
@@ -14,11 +14,13 @@ import attrs
 import frictionless
 from frictionless import errors
 
+from backoffice import schoolyear
 from backoffice.validation import guard
 from backoffice.forms import schema as schemas
+from backoffice.forms.rules import Rule
+from backoffice.forms.schema import SCHOOL, Form
 
 _SCHOOL_CODE = re.compile(r"[0-9]{8}")
-_SCHOOL_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 _NOTHING: tuple = ()
 
 
@@ -43,18 +45,16 @@ class SchoolYearError(errors.CellError):
     template = "{note}"
 
 
-class ConditionalCountError(errors.CellError):
-    type = "conditional-count"
-    title = "Antal stämmer inte med svaret"
-    description = "Antalet utredda avvikelser ska vara minst 1 vid ja och 0 eller tomt vid nej."
-    template = "{note}"
+def rule_error(code: str) -> type:
+    """The error class of a declared rule's code (one per code, so reports keep their codes)."""
+    if code not in _RULE_ERRORS:
+        _RULE_ERRORS[code] = type(f"RuleError_{code}", (errors.CellError,), {
+            "type": code, "title": "Regel i blanketten", "template": "{note}",
+            "description": "Svaret stämmer inte med en regel i blanketten."})
+    return _RULE_ERRORS[code]
 
 
-class FutureDateError(errors.CellError):
-    type = "future-date"
-    title = "Datum i framtiden"
-    description = "Datumet ligger efter dagens datum."
-    template = "{note}"
+_RULE_ERRORS: dict[str, type] = {}
 
 
 class ListValueError(errors.CellError):
@@ -68,13 +68,6 @@ class OneOfError(errors.CellError):
     type = "one-of"
     title = "Skola eller organisation"
     description = "Exakt ett av två fält ska vara ifyllt."
-    template = "{note}"
-
-
-class ReplacementError(errors.CellError):
-    type = "replacement-answer"
-    title = "Svaret om ersättare stämmer inte"
-    description = "Ej aktuellt när alla kallade deltog, annars ja eller nej."
     template = "{note}"
 
 
@@ -115,8 +108,8 @@ class SchoolYearFollows(frictionless.Check):
 
     def validate_row(self, row) -> Iterable[Any]:
         value = row[self.field_name]
-        match = _SCHOOL_YEAR.fullmatch(value) if value else None
-        if not match or (int(match.group(1)) + 1) % 100 == int(match.group(2)):
+        # A value of the wrong form is already a pattern error; only the years' order is checked here.
+        if not value or not schoolyear.PATTERN.match(value) or schoolyear.is_valid(value):
             return _NOTHING
         return (_cell_error(SchoolYearError, row, self.field_name,
                             "Läsårets andra år följer inte på det första. Skriv läsåret som två år "
@@ -124,48 +117,41 @@ class SchoolYearFollows(frictionless.Check):
 
 
 @attrs.define(kw_only=True, repr=False)
-class CountMatchesAnswer(frictionless.Check):
-    """A count is at least 1 when its yes/no question is answered ja, and 0 or empty when nej."""
+class FormRule(frictionless.Check):
+    """One cross-field rule declared in the form's schema (`sip:form.rules`)."""
 
-    type = "sip-count-matches-answer"
-    Errors = [ConditionalCountError]
-    answer_field: str = "avvikelse_utredd"
-    count_field: str = "avvikelser_utredda"
-
-    def validate_row(self, row) -> Iterable[Any]:
-        answer, count = row[self.answer_field], row[self.count_field]
-        if answer == schemas.YES and row.cells[row.field_names.index(self.count_field)] in ("", None):
-            note = ("Antalet utredda avvikelser saknas fast svaret på frågan om utredd avvikelse är ja. "
-                    "Skriv hur många avvikelser som utretts (minst 1), eller ändra svaret till nej.")
-        elif answer == schemas.YES and count is not None and count < 1:
-            note = ("Antalet utredda avvikelser måste vara minst 1 när svaret på frågan om utredd "
-                    "avvikelse är ja. Skriv hur många som utretts, eller ändra svaret till nej.")
-        elif answer == schemas.NO and count:
-            note = ("Antalet utredda avvikelser ska vara 0 eller tomt när svaret på frågan om utredd "
-                    "avvikelse är nej. Töm fältet, eller ändra svaret till ja.")
-        else:
-            return _NOTHING
-        return (_cell_error(ConditionalCountError, row, self.count_field, note),)
-
-
-@attrs.define(kw_only=True, repr=False)
-class DateNotInFuture(frictionless.Check):
-    """A date is today or earlier."""
-
-    type = "sip-date-not-in-future"
-    Errors = [FutureDateError]
-    field_name: str = "datum"
+    type = "sip-form-rule"
+    Errors = []  # set per rule code by `_rule_check`
+    rule: Rule = attrs.field(default=None)
     today: dt.date = attrs.field(factory=dt.date.today)
-    # What the date is, as the message says it (the deviation's day, the meeting's day).
-    what: str = "dagen då avvikelsen inträffade"
 
     def validate_row(self, row) -> Iterable[Any]:
-        value = row[self.field_name]
-        if value is None or value <= self.today:
+        rule = self.rule
+        value = row[rule.field]
+        if rule.not_after_today:
+            broken = value is not None and value > self.today
+        else:
+            # A missing or unreadable answer has an error of its own: the rule waits for it.
+            if any(row[name] is None for name, _ in rule.when) or not rule.applies(row):
+                return _NOTHING
+            filled = row.cells[row.field_names.index(rule.field)] not in ("", None)
+            if filled and value is None:
+                return _NOTHING
+            broken = not rule.holds(value, filled)
+        if not broken:
             return _NOTHING
-        return (_cell_error(FutureDateError, row, self.field_name,
-                            f"Datumet ligger i framtiden. Skriv {self.what} "
-                            "(ÅÅÅÅ-MM-DD), i dag eller tidigare."),)
+        return (_cell_error(rule_error(rule.code), row, rule.field, rule.message),)
+
+
+def _rule_check(rule: Rule, today: dt.date) -> FormRule:
+    # Frictionless keeps only errors whose type a check declares, so each code gets its class.
+    cls = _RULE_CHECKS.get(rule.code)
+    if cls is None:
+        cls = _RULE_CHECKS[rule.code] = type(f"FormRule_{rule.code}", (FormRule,), {"Errors": [rule_error(rule.code)]})
+    return cls(rule=rule, today=today)
+
+
+_RULE_CHECKS: dict[str, type] = {}
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -221,30 +207,6 @@ class ExactlyOneOf(frictionless.Check):
 
 
 @attrs.define(kw_only=True, repr=False)
-class ReplacementMatchesAttendance(frictionless.Check):
-    """`ej aktuellt` about a substitute exactly when everyone called attended."""
-
-    type = "sip-replacement-matches-attendance"
-    Errors = [ReplacementError]
-    attended_field: str = "alla_kallade_deltog"
-    replacement_field: str = "ersattare_skickades"
-
-    def validate_row(self, row) -> Iterable[Any]:
-        attended, replacement = row[self.attended_field], row[self.replacement_field]
-        if attended is None or replacement is None:
-            return _NOTHING  # a missing or unknown answer has its own error
-        if attended == schemas.YES and replacement != "ej aktuellt":
-            note = ("Svaret om ersättare ska vara ej aktuellt när alla kallade verksamheter deltog. "
-                    "Ändra svaret till ej aktuellt, eller svara nej på frågan om alla deltog.")
-        elif attended == schemas.NO and replacement == "ej aktuellt":
-            note = ("Någon kallad verksamhet deltog inte: svara ja eller nej på om en ersättare "
-                    "skickades, inte ej aktuellt.")
-        else:
-            return _NOTHING
-        return (_cell_error(ReplacementError, row, self.replacement_field, note),)
-
-
-@attrs.define(kw_only=True, repr=False)
 class NoPersonalData(frictionless.Check):
     """Free-text fields hold no identity number, e-mail address or phone number."""
 
@@ -268,30 +230,21 @@ def personal_data_message(kinds: list[str]) -> str:
             "samordningsnummer, e-postadresser, telefonnummer eller annat som kan peka ut ett barn.")
 
 
-def build_checks(schema: frictionless.Schema, form_id: str, register_codes: frozenset,
-                 today: dt.date | None = None) -> list[frictionless.Check]:
-    """The checks that apply to a form, chosen from the fields its schema has."""
-    names = set(schema.field_names)
+def build_checks(form: Form, register_codes: frozenset, today: dt.date | None = None) -> list[frictionless.Check]:
+    """The checks a form's schema declares: register, school year, lists, one-of, rules, free text."""
+    today = today or dt.date.today()
     checks: list[frictionless.Check] = []
-    if "skolenhetskod" in names:
+    if form.has(SCHOOL):
         checks.append(SchoolInRegister(codes=register_codes))
-    if "lasar" in names:
-        checks.append(SchoolYearFollows())
-    if {"avvikelse_utredd", "avvikelser_utredda"} <= names:
-        checks.append(CountMatchesAnswer())
-    if "datum" in names:
-        what = "dagen då mötet hölls" if form_id == "motesrapport" else "dagen då avvikelsen inträffade"
-        checks.append(DateNotInFuture(today=today or dt.date.today(), what=what))
-    one_of = list(schemas.form_info(form_id).get("one_of") or [])
-    if len(one_of) == 2 and set(one_of) <= names:
-        checks.append(ExactlyOneOf(field_names=one_of))
-    if {"alla_kallade_deltog", "ersattare_skickades"} <= names:
-        checks.append(ReplacementMatchesAttendance())
-    for field in schema.fields:
+    if form.year is not None and not form.year.from_date:
+        checks.append(SchoolYearFollows(field_name=form.year.field))
+    for field in form.fields:
         spec = schemas.list_spec(field)
         if spec:
             checks.append(ListValues(field_name=field.name, values=list(spec["values"])))
-    free_text = [name for name in schemas.free_text_fields(form_id) if name in names]
-    if free_text:
-        checks.append(NoPersonalData(field_names=free_text))
+    if len(form.one_of) == 2:
+        checks.append(ExactlyOneOf(field_names=list(form.one_of)))
+    checks.extend(_rule_check(rule, today) for rule in form.rules)
+    if form.free_text:
+        checks.append(NoPersonalData(field_names=list(form.free_text)))
     return checks

@@ -347,7 +347,7 @@ def _validate(table: sources.SourceTable, form_id: str, schema: frictionless.Sch
 
     resource = frictionless.Resource(data=data, schema=_cached_validation_schema(form_id), name="tabell")
     checklist = frictionless.Checklist(checks=checks_module.build_checks(
-        schema, form_id, frozenset(register), today=today))
+        schemas.load_form(form_id), frozenset(register), today=today))
     try:
         report = resource.validate(checklist, limit_errors=0)
     finally:
