@@ -1,6 +1,7 @@
 """The one place that makes a gspread client: Google credentials, backoff, and a test/proxy base URL."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -10,6 +11,8 @@ import gspread
 import requests
 from gspread.http_client import BackOffHTTPClient
 
+from backoffice.errors import SipError
+
 SHEETS_URL = "https://sheets.googleapis.com"
 DRIVE_URL = "https://www.googleapis.com"
 # Set in tests (a fake Sheets API on 127.0.0.1) or behind a proxy; no Google auth is used then.
@@ -17,7 +20,7 @@ API_URL_ENV = "SIP_SHEETS_API_URL"
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
 
-class GSheetError(Exception):
+class GSheetError(SipError):
     """A Google Sheet that cannot be reached or used; the message is Swedish and says what to do."""
 
 
@@ -76,24 +79,20 @@ def parse_gsheet_source(source: str) -> tuple[str, str | None]:
     return key.strip(), (worksheet.strip() or None)
 
 
-def read_values(client: gspread.Client, key: str, worksheet: str | None = None) -> tuple[str, list[list[str]]]:
-    """(worksheet title, all values as shown) of a worksheet: the named one or the first."""
+@contextlib.contextmanager
+def google_errors(key: str):
+    """Turn whatever gspread or Google's libraries raise into one GSheetError with a Swedish message.
+
+    The one mapping of Google's errors: reading a source, the sheet store and publishing all use it.
+    """
     try:
-        spreadsheet = client.open_by_key(key)
-        if worksheet:
-            sheet = spreadsheet.worksheet(worksheet)
-        else:
-            sheet = spreadsheet.get_worksheet(0)
-        return sheet.title, sheet.get_all_values()
+        yield
     except gspread.SpreadsheetNotFound:
         raise GSheetError(
             f"Google-kalkylarket {key} finns inte eller är inte delat med tjänstekontot. "
-            "Kontrollera nyckeln (delen av adressen efter /d/) och dela arket med tjänstekontot."
+            "Kontrollera nyckeln (delen av adressen efter /d/) och dela arket med tjänstekontot "
+            "så att det får redigera."
         ) from None
-    except gspread.WorksheetNotFound:
-        titles = ", ".join(ws.title for ws in spreadsheet.worksheets())
-        raise GSheetError(f"Google-kalkylarket {key} har ingen flik som heter ”{worksheet}”. "
-                          f"Flikarna heter: {titles}.") from None
     except PermissionError:
         # gspread turns every 403 into this; Google also answers 403 when the Sheets API is not
         # enabled in the service account's project, the usual first-time mistake.
@@ -109,3 +108,16 @@ def read_values(client: gspread.Client, key: str, worksheet: str | None = None) 
                           "finns kvar i Google Cloud Console, eller skapa en ny nyckel och ange den filen.") from None
     except (requests.RequestException, google.auth.exceptions.TransportError):
         raise GSheetError("Kunde inte nå Google Sheets. Kontrollera nätverksanslutningen och försök igen.") from None
+
+
+def read_values(client: gspread.Client, key: str, worksheet: str | None = None) -> tuple[str, list[list[str]]]:
+    """(worksheet title, all values as shown) of a worksheet: the named one or the first."""
+    with google_errors(key):
+        spreadsheet = client.open_by_key(key)
+        try:
+            sheet = spreadsheet.worksheet(worksheet) if worksheet else spreadsheet.get_worksheet(0)
+        except gspread.WorksheetNotFound:
+            titles = ", ".join(ws.title for ws in spreadsheet.worksheets())
+            raise GSheetError(f"Google-kalkylarket {key} har ingen flik som heter ”{worksheet}”. "
+                              f"Flikarna heter: {titles}.") from None
+        return sheet.title, sheet.get_all_values()

@@ -1,4 +1,4 @@
-"""Commands for the intake stage: `serve` the site and forms, make `links`, write a `template`, `import` a file."""
+"""Commands for the intake stage: `serve` the site and the forms, make `links`."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,50 +8,11 @@ import click
 
 from backoffice import config
 from backoffice.forms import schema as schemas
-from backoffice.cli.support import CliError, InvalidDataError
+from backoffice.cli.options import data_dir_of, data_option, form_choice, gsheet_option, open_store
+from backoffice.cli.support import CliError
 
 DEFAULT_SITE = config.ROOT / "site"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
-
-def _form_choice():
-    return click.Choice(schemas.form_ids())
-
-
-def _data_option(function):
-    return click.option(
-        "--data", "data_dir", metavar="KATALOG", type=click.Path(file_okay=False),
-        help="Lagrets katalog (standard: $SIP_DATA, annars var/store). Hemligheten för länkarna "
-             "ligger bredvid den, i secret.key, om SIP_SECRET_KEY inte är satt.",
-    )(function)
-
-
-def _gsheet_option(function):
-    function = click.option(
-        "--credentials", metavar="FIL", type=click.Path(dir_okay=False),
-        help="Tjänstekontots JSON-nyckel för Google (standard: $GOOGLE_APPLICATION_CREDENTIALS).")(function)
-    return click.option(
-        "--gsheet", "gsheet_key", metavar="NYCKEL",
-        help="Spara i ett Google-kalkylark (en flik per blankett) i stället för i katalogen.")(function)
-
-
-def _store(data_dir: Path, gsheet_key, credentials):
-    """The file store, or a Google Sheet when --gsheet is given."""
-    if not gsheet_key:
-        from backoffice.store.files import FileStore
-
-        return FileStore(data_dir)
-    from backoffice.gsheets import GSheetError, open_client
-    from backoffice.store.sheets import SheetStore
-
-    try:
-        return SheetStore(gsheet_key, open_client(credentials))
-    except GSheetError as error:
-        raise CliError(str(error)) from None
-
-
-def _data_dir(value) -> Path:
-    return Path(value) if value else config.default_data_dir()
 
 
 def _secret(data_dir: Path) -> str:
@@ -103,7 +64,7 @@ def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> l
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@_data_option
+@data_option
 @click.option("--site", "site_dir", metavar="KATALOG", type=click.Path(file_okay=False),
               default=str(DEFAULT_SITE), show_default=True, help="Den byggda webbplatsen (mkdocs build).")
 @click.option("--trådar", "--threads", "threads", default=8, show_default=True, type=click.IntRange(1, 64),
@@ -115,7 +76,7 @@ def demo_links(signer, register, base_url: str, lasar: str, count: int = 3) -> l
               help="Högst så många försök per tio minuter med samma enkätlänk.")
 @click.option("--base-url", help="Adressen som användarna når servern på, till exempel https://sip.example.se "
                                  "bakom en proxy (standard: http://VÄRD:PORT). Länkar på kvittona börjar med den.")
-@_gsheet_option
+@gsheet_option
 def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient, enkat_per_lank, base_url,
           gsheet_key, credentials):
     """Visa handboken och ta emot blanketterna (webbserver).
@@ -136,12 +97,12 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
 
     if base_url and not base_url.startswith(("http://", "https://")):
         raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
-    data = _data_dir(data_dir)
+    data = data_dir_of(data_dir)
     register = _load_register()
     base = (base_url or f"http://{host}:{port}").rstrip("/")
     secret = _secret(data)
     try:
-        app = create_app(site_dir, data, register=register, store=_store(data, gsheet_key, credentials), secret=secret,
+        app = create_app(site_dir, data, register=register, store=open_store(data, gsheet_key, credentials), secret=secret,
                          survey_rate_per_client=(enkat_per_klient, 600), survey_rate_per_link=(enkat_per_lank, 600),
                          public_url=base_url)
     except FileNotFoundError as error:
@@ -198,7 +159,7 @@ def _survey_links(signer, register, skola, organisation, datum, base_url, antal,
 
 
 @click.command()
-@click.option("--form", "form_id", required=True, type=_form_choice(), help="Blanketten länkarna gäller.")
+@click.option("--form", "form_id", required=True, type=form_choice(), help="Blanketten länkarna gäller.")
 @click.option("--lasar", metavar="LÄSÅR", help="Läsåret, till exempel 2025/26 (alla blanketter utom enkäten).")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Webbplatsens adress.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="CSV-filen som skrivs (inte för enkäten).")
@@ -211,7 +172,7 @@ def _survey_links(signer, register, skola, organisation, datum, base_url, antal,
               help="Enkäten: hur många länkar (en per möte samma dag).")
 @click.option("--svar-per-lank", default=4, show_default=True, type=click.IntRange(1, 20),
               help="Enkäten: hur många svar en länk tar emot (barnet och vårdnadshavarna).")
-@_data_option
+@data_option
 def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation, datum, antal, svar_per_lank,
           data_dir):
     """Skriv en personlig länk per skola i registret, för koppling av brev; eller enkätlänkar för ett möte.
@@ -241,7 +202,7 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
             raise CliError("--lasar och --out gäller inte enkäten: enkätlänkarna skrivs ut på skärmen, och "
                            "läsåret följer av --datum.")
         register = _load_register()
-        signer = LinkSigner(_secret(_data_dir(data_dir)))
+        signer = LinkSigner(_secret(data_dir_of(data_dir)))
         return _survey_links(signer, register, skola, organisation, datum, base_url, antal, svar_per_lank,
                              giltig_dagar or SURVEY_VALID_DAYS)
     if skola or organisation or datum:
@@ -254,7 +215,7 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
     except ValueError as error:
         raise CliError(str(error)) from None
     register = _load_register()
-    signer = LinkSigner(_secret(_data_dir(data_dir)))
+    signer = LinkSigner(_secret(data_dir_of(data_dir)))
     rows = school_links(signer, register, form_id, lasar, base_url, valid_days=giltig_dagar)
     rows += organisation_links(signer, _organisations(form_id), form_id, lasar, base_url, valid_days=giltig_dagar)
     try:
@@ -265,66 +226,4 @@ def links(form_id, lasar, base_url, out_path, giltig_dagar, skola, organisation,
                f"de gäller i {giltig_dagar} dagar.")
 
 
-@click.command()
-@click.argument("form_id", metavar="BLANKETT", type=_form_choice())
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Excel-filen som skrivs (.xlsx).")
-def template(form_id, out_path):
-    """Skriv en mall i Excel för en blankett, för den som hellre fyller i ett kalkylark.
-
-    Mallen har en kolumn per fråga, en förklaring när en cell markeras, listor och kontroller för
-    heltal och datum, och ett blad med instruktioner. En ifylld mall går att kontrollera med
-    `validate` och läsa in med `import` som den är.
-
-    \b
-    Exempel:
-      sip-backoffice template arsuppfoljning --out arsuppfoljning-mall.xlsx
-    """
-    from backoffice.forms.template import write_template
-
-    if not out_path.lower().endswith(".xlsx"):
-        raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
-    try:
-        write_template(form_id, out_path)
-    except OSError as error:
-        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
-    click.echo(f"Skrev mallen för {schemas.form_title(form_id)} till {out_path}.")
-
-
-@click.command(name="import")
-@click.argument("source", metavar="FIL")
-@click.option("--form", "form_id", required=True, type=_form_choice(), help="Blanketten filen följer.")
-@click.option("--sheet", metavar="BLAD", help="Bladet att läsa i en xlsx-fil (standard: det första).")
-@_data_option
-@_gsheet_option
-def import_command(source, form_id, sheet, data_dir, gsheet_key, credentials):
-    """Kontrollera en ifylld mall eller tabell och lägg in alla rader i lagret (alla eller inga).
-
-    Filen kontrolleras precis som med `validate`. Finns ett enda fel läggs ingenting in, och
-    felen skrivs ut med rad och kolumn. Annars läggs alla rader in och varje rad får ett kvitto.
-
-    \b
-    Exempel:
-      sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning
-      sip-backoffice import avvikelser.csv --form avvikelse --data var/store
-      sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning --gsheet 1AbC… --credentials tjanstekonto.json
-    """
-    from backoffice.store.importing import ImportRefused, UnusableSource, import_table
-
-    try:
-        store = _store(_data_dir(data_dir), gsheet_key, credentials)
-        result = import_table(source, form_id, store=store, sheet=sheet, credentials=credentials)
-    except UnusableSource as error:
-        raise CliError(str(error)) from None
-    except ImportRefused as refused:
-        for line in refused.lines():
-            click.echo(line)
-        raise InvalidDataError(
-            f"{source}: {len(refused.problems)} fel; ingenting har lagts in i lagret. "
-            "Rätta felen och läs in filen igen.") from None
-    for receipt in result:
-        click.echo(f"{receipt.kvitto}  version {receipt.version}  skolenhet {receipt.row.get('skolenhetskod', '')}")
-    count = f"{len(result)} rad" if len(result) == 1 else f"{len(result)} rader"
-    click.echo(f"Lade in {count} från {source} i lagret för {form_id}.")
-
-
-COMMANDS = [serve, links, template, import_command]
+COMMANDS = [serve, links]

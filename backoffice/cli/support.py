@@ -10,20 +10,17 @@ import sys
 
 import click
 
+from backoffice.errors import SipError
 
-class CliError(click.ClickException):
-    """A Swedish error message for the user, shown without a traceback; exit status 2 by default."""
 
-    exit_code = 2
-
-    def show(self, file=None):
-        click.echo(f"Fel: {self.format_message()}", err=True)
+class CliError(SipError):
+    """A Swedish message about how a command was used or what it was given; exit status 2."""
 
 
 class InvalidDataError(CliError):
     """The input could be read but holds invalid data: exit status 1."""
 
-    exit_code = 1
+    exit_status = 1
 
 
 _USAGE_MESSAGES = [
@@ -122,6 +119,10 @@ class SwedishGroup(click.Group):
         except click.UsageError as error:
             click.echo(f"Fel: {swedish_usage_message(error)}", err=True)
             sys.exit(2)
+        except SipError as error:
+            # Every error a person must read, from any layer: its message and its exit status.
+            click.echo(f"Fel: {error}", err=True)
+            sys.exit(error.exit_status)
         except click.ClickException as error:
             error.show()
             sys.exit(error.exit_code)

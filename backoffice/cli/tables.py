@@ -1,4 +1,4 @@
-"""Commands for the core stage: `validate` tables against a form and `register import`."""
+"""Commands for tables: `validate` them against a form, write a form's `template`, `register import`."""
 from __future__ import annotations
 
 import sys
@@ -6,8 +6,10 @@ import sys
 import click
 
 from backoffice import register as register_module
+from backoffice.cli.options import form_choice
 from backoffice.cli.support import CliError
 from backoffice.config import REGISTER_PATH
+from backoffice.forms import schema as schemas
 from backoffice.forms.schema import form_ids
 
 
@@ -114,4 +116,29 @@ def register_import(export_file, kommun, out_path):
     click.echo(f"Skrev {len(schools)} skolenheter{where} till {out_path}.")
 
 
-COMMANDS = [validate_command, register_group]
+@click.command()
+@click.argument("form_id", metavar="BLANKETT", type=form_choice())
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Excel-filen som skrivs (.xlsx).")
+def template(form_id, out_path):
+    """Skriv en mall i Excel för en blankett, för den som hellre fyller i ett kalkylark.
+
+    Mallen har en kolumn per fråga, en förklaring när en cell markeras, listor och kontroller för
+    heltal och datum, och ett blad med instruktioner. En ifylld mall går att kontrollera med
+    `validate` och läsa in med `import` som den är.
+
+    \b
+    Exempel:
+      sip-backoffice template arsuppfoljning --out arsuppfoljning-mall.xlsx
+    """
+    from backoffice.forms.template import write_template
+
+    if not out_path.lower().endswith(".xlsx"):
+        raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
+    try:
+        write_template(form_id, out_path)
+    except OSError as error:
+        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
+    click.echo(f"Skrev mallen för {schemas.form_title(form_id)} till {out_path}.")
+
+
+COMMANDS = [validate_command, register_group, template]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
+from backoffice.store.versions import latest_versions
+
 # The store's system columns (issue 5): which version of a keyed row is the latest.
 VERSION_COLUMN = "version"
 RECEIVED_COLUMN = "mottagen"
@@ -130,21 +132,6 @@ _SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"
 def swedish_key(text: str) -> str:
     """Sort key that puts å, ä, ö after z, as a Swedish reader expects."""
     return (text or "").casefold().translate(_SV_ORDER)
-
-
-def latest_versions(rows: Iterable[Mapping[str, str]], key: Iterable[str]) -> list[Mapping[str, str]]:
-    """Keep the latest row per key: highest version, then latest received time, then last given.
-
-    Rows from table files carry no version; among them the one given last wins.
-    """
-    key = tuple(key)
-    best: dict[tuple, tuple[tuple, dict]] = {}
-    for index, row in enumerate(rows):
-        k = tuple(str(row.get(name, "")).strip() for name in key)
-        rank = (_int(row.get(VERSION_COLUMN)) or 0, str(row.get(RECEIVED_COLUMN) or ""), index)
-        if k not in best or rank > best[k][0]:
-            best[k] = (rank, row)
-    return [row for _, row in sorted(best.values(), key=lambda item: item[0][2])]
 
 
 # ---------------------------------------------------------------- results

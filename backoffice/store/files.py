@@ -31,6 +31,7 @@ import yaml
 from filelock import FileLock
 
 from backoffice import config
+from backoffice.store.versions import latest_versions
 
 SYSTEM_FIELDS = ("mottagen", "kvitto", "version", "kanal")
 # Anonymous forms keep only the day an answer came: a time to the second would let anyone who
@@ -225,21 +226,9 @@ def read_rows(data_dir, form_id: str) -> list[dict[str, str]]:
     return _parse(path, data, form_id)
 
 
-def latest_only(rows: list[dict[str, str]], keys: list[str]) -> list[dict[str, str]]:
-    """Keep the highest version per key (all rows when there is no key), in the order received."""
-    if not keys:
-        return list(rows)
-    best: dict[tuple, int] = {}
-    for index, row in enumerate(rows):
-        key = tuple(row[k] for k in keys)
-        if key not in best or int(row["version"]) >= int(rows[best[key]]["version"]):
-            best[key] = index
-    return [rows[i] for i in sorted(best.values())]
-
-
 def read_latest(data_dir, form_id: str) -> list[dict[str, str]]:
     """The rows statistics should count: the latest version per key, or every row for unkeyed forms."""
-    return latest_only(read_rows(data_dir, form_id), key_fields(form_id))
+    return latest_versions(read_rows(data_dir, form_id), key_fields(form_id))
 
 
 # ---------------------------------------------------------------- writing

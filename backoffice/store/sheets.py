@@ -13,8 +13,9 @@ import threading
 import gspread
 
 from backoffice.gsheets import GSheetError, open_client
+from backoffice.store.versions import latest_versions
 from backoffice.store.files import (CHANNELS, Receipt, StoreError, check_version, columns, key_fields,
-                              latest_only, stamp_rows)
+                              stamp_rows)
 
 
 class SheetStore:
@@ -66,7 +67,7 @@ class SheetStore:
 
     def read_latest(self, form_id: str) -> list[dict[str, str]]:
         """The latest version per key (every row for unkeyed forms)."""
-        return latest_only(self.read_rows(form_id), key_fields(form_id))
+        return latest_versions(self.read_rows(form_id), key_fields(form_id))
 
     def append(self, form_id: str, records: list[dict], kanal: str = "webb") -> list[Receipt]:
         """Append rows (already validated) in one append_rows call; returns their receipts."""
