@@ -8,7 +8,7 @@ PORT ?= 8000
 # MkDocs and Material announce their successors on every build; the notice says nothing about our site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test site clean
+.PHONY: demo test test-deps site clean
 
 # The venv is rebuilt when pyproject.toml changes.
 $(BIN)/sip-backoffice: pyproject.toml
@@ -26,7 +26,12 @@ site: $(BIN)/sip-backoffice
 demo: site
 	$(BIN)/sip-backoffice serve --host $(HOST) --port $(PORT) --demo-lankar
 
-test: $(BIN)/sip-backoffice
+# What the tests need beyond Python (Chromium, LibreOffice Calc, the test OpenID provider's npm
+# packages): installed here when possible, else one Swedish line saying what to run.
+test-deps:
+	@sh tools/test-deps.sh
+
+test: test-deps $(BIN)/sip-backoffice
 	$(BIN)/python -m pytest
 
 clean:
