@@ -5,7 +5,7 @@ Each module of this package holds the thin commands for one part of the data's p
 """
 import click
 
-from backoffice.cli import intake, statistics, store, tables
+from backoffice.cli import intake, mail, statistics, store, tables
 from backoffice.cli.support import SwedishGroup
 
 
@@ -16,6 +16,8 @@ def main():
     """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen."""
 
 
-for _module in (tables, store, intake, statistics):
+for _module in (tables, store, intake, statistics, mail):
     for _command in _module.COMMANDS:
         main.add_command(_command)
+for _command in mail.REGISTER_COMMANDS:
+    tables.register_group.add_command(_command)
