@@ -11,7 +11,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from filelock import FileLock
 
@@ -47,6 +47,18 @@ class Journal:
             finally:
                 os.close(fd)
         return record
+
+    def append_once(self, record: dict[str, Any], seen: Callable[[dict[str, Any]], bool]) -> bool:
+        """Append `record` unless a record for which `seen` is true exists; False if one did.
+
+        Check and append happen under the lock, so two processes can never both append (a sign-in
+        link used twice at the same moment works once).
+        """
+        with self._lock:  # re-entrant: append() takes it again
+            if any(seen(existing) for existing in self.records()):
+                return False
+            self.append(record)
+            return True
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every whole record, oldest first (torn or foreign lines are skipped and logged once)."""
