@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from backoffice.validation.table import Problem, TableResult
+from backoffice.validation.problems import Problem, TableResult
 
 
 def unusable(path: str, form_id: str, message: str) -> TableResult:
