@@ -53,6 +53,28 @@ def validate_table(source: str | Path, form_id: str, *, sheet: str | None = None
             bar.render_finish()
 
 
+def validate_tables(paths, form_id: str, **options) -> list[TableResult]:
+    """Validate several tables against one form (options as for validate_table, rows not kept).
+
+    A table that cannot be used becomes a result with one problem saying why, so one bad file
+    never hides what is wrong with the others.
+    """
+    from backoffice.validation.report import unusable
+
+    results = []
+    for path in paths:
+        try:
+            results.append(validate_table(path, form_id, keep_rows=False, **options))
+        except sources.SourceError as error:
+            results.append(unusable(str(path), form_id, str(error)))
+        except Exception as error:  # noqa: BLE001 - the user gets a message, never a traceback
+            results.append(unusable(str(path), form_id,
+                                    f"Ett oväntat fel inträffade när filen lästes ({type(error).__name__}). "
+                                    "Kontrollera att filen är en tabell och försök igen; kvarstår "
+                                    "felet, kontakta den som förvaltar verktyget."))
+    return results
+
+
 def validate_records(form_id: str, records: list[dict[str, str]], *, register: dict | None = None,
                      today: dt.date | None = None) -> list[Problem]:
     """Validate web-form posts with the same checks and messages; records count as rows 2, 3, ….
