@@ -74,3 +74,17 @@ def test_a_version_edited_by_hand_in_the_sheet_stops_the_store_with_the_row_name
         store.append("arsuppfoljning", [ANSWER])
     assert fake_sheets.values(key, "arsuppfoljning")[2] == row  # nothing appended or changed
     assert len(fake_sheets.values(key, "arsuppfoljning")) == 3
+
+
+def test_google_refusing_the_store_is_a_swedish_message(fake_sheets):
+    import pytest
+
+    from backoffice.gsheets import GSheetError
+
+    with pytest.raises(GSheetError, match="finns inte eller är inte delat med tjänstekontot"):
+        SheetStore("finns-inte", open_client()).read_rows("arsuppfoljning")
+    key = fake_sheets.create_spreadsheet("SIP-svar", {"Blad1": []})
+    fake_sheets.fail_next(1, status=403)
+    with pytest.raises(GSheetError, match=f"Tjänstekontot har inte behörighet till Google-kalkylarket {key}"):
+        SheetStore(key, open_client()).append("arsuppfoljning", [ANSWER])
+    assert fake_sheets.sheet_titles(key) == ["Blad1"]  # nothing written

@@ -7,7 +7,7 @@ import click
 
 from backoffice import register as register_module
 from backoffice.cli.options import form_choice
-from backoffice.cli.support import CliError
+from backoffice.cli.support import CliError, writing
 from backoffice.config import REGISTER_PATH
 from backoffice.forms.schema import form_ids, load_form
 
@@ -87,10 +87,8 @@ def register_import(export_file, kommun, out_path):
       sip-backoffice register import grundskolan-elever-per-arskurs-2023.csv --kommun 1480 --out data/skolor.csv
     """
     schools = register_module.read_export(export_file, kommun)
-    try:
+    with writing(out_path):
         register_module.write_register(schools, out_path)
-    except OSError as error:
-        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
     where = f" i kommun {kommun}" if kommun else ""
     click.echo(f"Skrev {len(schools)} skolenheter{where} till {out_path}.")
 
@@ -113,10 +111,8 @@ def template(form_id, out_path):
 
     if not out_path.lower().endswith(".xlsx"):
         raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
-    try:
+    with writing(out_path):
         write_template(form_id, out_path)
-    except OSError as error:
-        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
     click.echo(f"Skrev mallen för {load_form(form_id).title} till {out_path}.")
 
 
