@@ -4,8 +4,18 @@ from pathlib import Path
 
 # The repository root: forms/ and data/ ship beside the package (installed editable).
 ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = ROOT / "forms"
 REGISTER_PATH = ROOT / "data" / "skolor.csv"
+FORMS_ENV = "SIP_FORMS"
+
+
+def forms_dir() -> Path:
+    """The folder of form schemas: $SIP_FORMS, else forms/ in the repository (read at each call)."""
+    return Path(os.environ.get(FORMS_ENV) or ROOT / "forms")
+
+
+# The folder as it was when the package was imported: what default arguments see. Code that must
+# follow a later change of $SIP_FORMS calls forms_dir() instead.
+FORMS_DIR = forms_dir()
 
 
 def default_data_dir() -> Path:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from backoffice.config import REGISTER_PATH
+from backoffice.errors import SipError
 from backoffice.validation.sources import code_page
 
 COLUMNS = [
@@ -47,7 +48,7 @@ class School:
     elever_1_9: int | None
 
 
-class RegisterError(ValueError):
+class RegisterError(SipError):
     """An export or register file that cannot be used; the message is Swedish and says what to do."""
 
 
@@ -73,9 +74,8 @@ def _decode(data: bytes) -> str:
         return data.decode(code_page(data), errors="replace")
 
 
-def parse_export(text: str, source: str = "exporten", kommun: str | None = None) -> list[School]:
-    """The schools in the text of a Skolverket export, optionally only one municipality's."""
-    lines = text.splitlines()
+def _header_row(lines: list[str], source: str) -> int:
+    """The index of the table's header line, after checking that the text is the export it should be."""
     if not any(TITLE.search(line) for line in lines[:10]):
         raise RegisterError(
             f"{source}: filen ser inte ut som Skolverkets export ”Grundskolan – Antal elever per "
@@ -88,7 +88,11 @@ def parse_export(text: str, source: str = "exporten", kommun: str | None = None)
     if header_index is None:
         raise RegisterError(f"{source}: hittar ingen rubrikrad som börjar med ”Skola;”. "
                             "Använd exporten på skolenhetsnivå, som den laddades ner.")
-    header = next(csv.reader([lines[header_index]], delimiter=";"))
+    return header_index
+
+
+def _positions(header: list[str], where: str) -> dict[str, int]:
+    """Register column → the index of its column in the export; RegisterError naming any missing."""
     positions = {}
     for index, label in enumerate(header):
         name = SOURCE_COLUMNS.get(_label_key(label))
@@ -98,28 +102,41 @@ def parse_export(text: str, source: str = "exporten", kommun: str | None = None)
     if missing:
         wanted = {v: k for k, v in SOURCE_COLUMNS.items()}
         raise RegisterError(
-            f"{source}, rad {header_index + 1}: kolumnen för {', '.join(missing)} saknas "
+            f"{where}: kolumnen för {', '.join(missing)} saknas "
             f"(väntade rubriker som {', '.join(repr(wanted[m]) for m in missing)}). "
             "Välj rapporten ”Antal elever per årskurs” på skolenhetsnivå."
         )
+    return positions
+
+
+def _record(cells: list[str], positions: dict[str, int], width: int, where: str) -> dict:
+    """One export row as register values (counts still text), its codes checked."""
+    if len(cells) < width - 1:
+        raise RegisterError(f"{where}: raden har {len(cells)} kolumner men rubrikraden har {width}. "
+                            "Filen verkar avkortad eller ändrad; ladda ner exporten igen.")
+    record = {name: cells[i].strip() for name, i in positions.items()}
+    if not SCHOOL_CODE.fullmatch(record["skolenhetskod"]):
+        raise RegisterError(f"{where}: skolenhetskoden är inte åtta siffror. "
+                            "Ladda ner exporten igen och ändra den inte.")
+    if not MUNICIPALITY_CODE.fullmatch(record["kommunkod"]):
+        raise RegisterError(f"{where}: kommunkoden är inte fyra siffror. "
+                            "Ladda ner exporten igen och ändra den inte.")
+    return record
+
+
+def parse_export(text: str, source: str = "exporten", kommun: str | None = None) -> list[School]:
+    """The schools in the text of a Skolverket export, optionally only one municipality's."""
+    lines = text.splitlines()
+    header_index = _header_row(lines, source)
+    header = next(csv.reader([lines[header_index]], delimiter=";"))
+    positions = _positions(header, f"{source}, rad {header_index + 1}")
     schools: list[School] = []
     seen: set[str] = set()
     for offset, cells in enumerate(csv.reader(lines[header_index + 1:], delimiter=";")):
-        line_no = header_index + 2 + offset
+        where = f"{source}, rad {header_index + 2 + offset}"
         if not any(cell.strip() for cell in cells):
             break  # The table ends at the first empty line; notes about the statistics follow.
-        if len(cells) < len(header) - 1:
-            raise RegisterError(f"{source}, rad {line_no}: raden har {len(cells)} kolumner men "
-                                f"rubrikraden har {len(header)}. Filen verkar avkortad eller ändrad; "
-                                "ladda ner exporten igen.")
-        record = {name: cells[i].strip() for name, i in positions.items()}
-        where = f"{source}, rad {line_no}"
-        if not SCHOOL_CODE.fullmatch(record["skolenhetskod"]):
-            raise RegisterError(f"{where}: skolenhetskoden är inte åtta siffror. "
-                                "Ladda ner exporten igen och ändra den inte.")
-        if not MUNICIPALITY_CODE.fullmatch(record["kommunkod"]):
-            raise RegisterError(f"{where}: kommunkoden är inte fyra siffror. "
-                                "Ladda ner exporten igen och ändra den inte.")
+        record = _record(cells, positions, len(header), where)
         if kommun and record["kommunkod"] != kommun:
             continue
         if record["skolenhetskod"] in seen:

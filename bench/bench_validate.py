@@ -41,14 +41,14 @@ PHRASES = [
 def generate(path: Path, rows: int, seed: int = 20251125) -> None:
     """Write `rows` valid avvikelse rows over the register's schools."""
     rng = random.Random(seed)
-    schema = schemas.load_schema("avvikelse")
-    categories = schema.get_field("kategori").constraints["enum"]
-    organisations = schemas.list_spec(schema.get_field("berorda_verksamheter"))["values"]
+    form = schemas.load_form("avvikelse")
+    categories = form.enum("kategori")
+    organisations = schemas.list_spec(form.field("berorda_verksamheter"))["values"]
     codes = sorted(load_register())
     start = dt.date(2023, 8, 1)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(schema.field_names)
+        writer.writerow(form.field_names)
         for _ in range(rows):
             writer.writerow([
                 rng.choice(codes),

@@ -123,3 +123,13 @@ def test_unknown_kommun_is_a_clear_message(tmp_path):
     result = CliRunner().invoke(main, ["register", "import", str(EXPORT), "--kommun", "9999", "--out", str(tmp_path / "x.csv")])
     assert result.exit_code == 2
     assert "inga skolenheter i kommun 9999" in result.output
+
+
+def test_a_register_that_cannot_be_written_is_a_clear_message(tmp_path):
+    blocker = tmp_path / "data"
+    blocker.write_text("en fil, ingen mapp\n", encoding="utf-8")
+    out = blocker / "skolor.csv"
+    result = CliRunner().invoke(main, ["register", "import", str(EXPORT), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Fel: Kunde inte skriva {out} (")
+    assert "Traceback" not in result.output

@@ -5,7 +5,8 @@ import requests
 
 from backoffice.gsheets import open_client
 from backoffice.store.sheets import SheetStore
-from backoffice.store.files import columns
+from backoffice.forms.schema import load_form
+from backoffice.store.rows import columns
 from fake_sheets import fake_sheets  # noqa: F401
 from intake_support import ARSUPPFOLJNING, LASAR, receipt_number, running_server, schools, submit  # noqa: F401
 
@@ -21,7 +22,7 @@ def test_appends_raw_rows_with_versions_to_a_worksheet_per_form(fake_sheets):
     store.append("arsuppfoljning", [tricky, ANSWER], kanal="import")
     assert fake_sheets.sheet_titles(key) == ["Blad1", "arsuppfoljning"]
     values = fake_sheets.values(key, "arsuppfoljning")
-    assert values[0] == columns("arsuppfoljning")
+    assert values[0] == columns(load_form("arsuppfoljning"))
     rows = [dict(zip(values[0], row)) for row in values[1:]]
     assert [(r["lasar"], r["version"], r["kanal"]) for r in rows] == [
         ("2025/26", "1", "webb"), ("2024/25", "1", "import"), ("2025/26", "2", "import")]
@@ -65,7 +66,7 @@ def test_a_version_edited_by_hand_in_the_sheet_stops_the_store_with_the_row_name
 
     from backoffice.store.files import StoreError
 
-    header = columns("arsuppfoljning")
+    header = columns(load_form("arsuppfoljning"))
     row = [ANSWER.get(c, "") for c in header[:-4]] + ["2025-09-01T08:00:00Z", "SIP-2025-ABCDEF", "två", "webb"]
     key = fake_sheets.create_spreadsheet("SIP-svar", {"arsuppfoljning": [header, [""] * len(header), row]})
     store = SheetStore(key, open_client())
@@ -73,3 +74,17 @@ def test_a_version_edited_by_hand_in_the_sheet_stops_the_store_with_the_row_name
         store.append("arsuppfoljning", [ANSWER])
     assert fake_sheets.values(key, "arsuppfoljning")[2] == row  # nothing appended or changed
     assert len(fake_sheets.values(key, "arsuppfoljning")) == 3
+
+
+def test_google_refusing_the_store_is_a_swedish_message(fake_sheets):
+    import pytest
+
+    from backoffice.gsheets import GSheetError
+
+    with pytest.raises(GSheetError, match="finns inte eller är inte delat med tjänstekontot"):
+        SheetStore("finns-inte", open_client()).read_rows("arsuppfoljning")
+    key = fake_sheets.create_spreadsheet("SIP-svar", {"Blad1": []})
+    fake_sheets.fail_next(1, status=403)
+    with pytest.raises(GSheetError, match=f"Tjänstekontot har inte behörighet till Google-kalkylarket {key}"):
+        SheetStore(key, open_client()).append("arsuppfoljning", [ANSWER])
+    assert fake_sheets.sheet_titles(key) == ["Blad1"]  # nothing written

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from backoffice.forms.schema import UnknownFormError
 from backoffice.store import files as store_module
 from backoffice.store.files import FileStore, StoreError, read_latest, read_rows
 from intake_support import frictionless_validate
@@ -168,9 +169,13 @@ def test_a_file_with_other_columns_is_refused(tmp_path):
 
 
 def test_unknown_form_ids_cannot_reach_other_files(tmp_path):
-    for form_id in ("../secret", "arsuppfoljning.csv", "finns_inte"):
-        with pytest.raises(StoreError, match="Okänd blankett"):
+    (tmp_path / "secret.csv").write_text("hemligt\n", encoding="utf-8")
+    for form_id in ("../secret", "arsuppfoljning.csv", "finns_inte", str(tmp_path / "secret")):
+        with pytest.raises(UnknownFormError, match="Det finns ingen blankett som heter .* Välj en av: arsuppfoljning"):
             read_rows(tmp_path, form_id)
+        with pytest.raises(UnknownFormError):
+            FileStore(tmp_path).append(form_id, [ANSWER])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]
 
 
 def test_a_file_edited_by_hand_while_the_server_runs_is_read_again(tmp_path):

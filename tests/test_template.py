@@ -171,3 +171,11 @@ def test_a_template_filled_with_typed_cells_and_saved_by_libreoffice_imports(tem
     assert [(r["skolenhetskod"], r["datum"], r["lost_i_chefslinjen"], r["handelseanalys"]) for r in rows] == [
         ("40526633", "2025-03-14", "pågår", "nej"), ("66906957", "2025-04-02", "ja", "nej")]
     assert frictionless_validate(data).returncode == 0
+
+
+def test_a_template_that_cannot_be_written_is_a_clear_message(tmp_path):
+    blocker = tmp_path / "mallar"
+    blocker.write_text("en fil, ingen mapp\n", encoding="utf-8")
+    result = run("template", "arsuppfoljning", "--out", blocker / "mall.xlsx")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Fel: Kunde inte skriva {blocker / 'mall.xlsx'} (")

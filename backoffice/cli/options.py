@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from backoffice import config
-from backoffice.cli.support import CliError
 from backoffice.forms import schema as schemas
 
 
@@ -40,13 +39,10 @@ def open_store(data_dir: Path, gsheet_key, credentials):
         from backoffice.store.files import FileStore
 
         return FileStore(data_dir)
-    from backoffice.gsheets import GSheetError, open_client
+    from backoffice.gsheets import open_client
     from backoffice.store.sheets import SheetStore
 
-    try:
-        return SheetStore(gsheet_key, open_client(credentials))
-    except GSheetError as error:
-        raise CliError(str(error)) from None
+    return SheetStore(gsheet_key, open_client(credentials))
 
 
 def data_dir_of(value) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from backoffice.cli.options import data_dir_of, data_option, form_choice, gsheet_option, open_store
-from backoffice.cli.support import CliError, InvalidDataError
+from backoffice.forms.schema import SCHOOL
 
 
 @click.command(name="import")
@@ -25,21 +25,12 @@ def import_command(source, form_id, sheet, data_dir, gsheet_key, credentials):
       sip-backoffice import avvikelser.csv --form avvikelse --data var/store
       sip-backoffice import ifylld-mall.xlsx --form arsuppfoljning --gsheet 1AbC… --credentials tjanstekonto.json
     """
-    from backoffice.store.importing import ImportRefused, UnusableSource, import_table
+    from backoffice.store.importing import import_table
 
-    try:
-        store = open_store(data_dir_of(data_dir), gsheet_key, credentials)
-        result = import_table(source, form_id, store=store, sheet=sheet, credentials=credentials)
-    except UnusableSource as error:
-        raise CliError(str(error)) from None
-    except ImportRefused as refused:
-        for line in refused.lines():
-            click.echo(line)
-        raise InvalidDataError(
-            f"{source}: {len(refused.problems)} fel; ingenting har lagts in i lagret. "
-            "Rätta felen och läs in filen igen.") from None
+    store = open_store(data_dir_of(data_dir), gsheet_key, credentials)
+    result = import_table(source, form_id, store=store, sheet=sheet, credentials=credentials)
     for receipt in result:
-        click.echo(f"{receipt.kvitto}  version {receipt.version}  skolenhet {receipt.row.get('skolenhetskod', '')}")
+        click.echo(f"{receipt.kvitto}  version {receipt.version}  skolenhet {receipt.row.get(SCHOOL, '')}")
     count = f"{len(result)} rad" if len(result) == 1 else f"{len(result)} rader"
     click.echo(f"Lade in {count} från {source} i lagret för {form_id}.")
 

@@ -5,22 +5,32 @@ Swedish, so the group translates them in one place instead of in each command.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 
 import click
 
-from backoffice.errors import SipError
+from backoffice.errors import InvalidData, SipError
 
 
 class CliError(SipError):
     """A Swedish message about how a command was used or what it was given; exit status 2."""
 
 
-class InvalidDataError(CliError):
+class InvalidDataError(CliError, InvalidData):
     """The input could be read but holds invalid data: exit status 1."""
 
     exit_status = 1
+
+
+@contextlib.contextmanager
+def writing(path):
+    """Say in Swedish that the file a person asked for could not be written (exit status 2)."""
+    try:
+        yield
+    except OSError as error:
+        raise CliError(f"Kunde inte skriva {path} ({error.strerror or error}).") from None
 
 
 _USAGE_MESSAGES = [

@@ -7,10 +7,9 @@ import click
 
 from backoffice import register as register_module
 from backoffice.cli.options import form_choice
-from backoffice.cli.support import CliError
+from backoffice.cli.support import CliError, writing
 from backoffice.config import REGISTER_PATH
-from backoffice.forms import schema as schemas
-from backoffice.forms.schema import form_ids
+from backoffice.forms.schema import form_ids, load_form
 
 
 @click.command(name="validate")
@@ -42,42 +41,24 @@ def validate_command(ctx, paths, form_id, as_json, sheet, credentials, register_
       sip-backoffice validate gsheet:1AbC…xyz/Svar --form arsuppfoljning --credentials nyckel.json
       sip-backoffice validate *.csv --form stickprov --json
     """
+    from backoffice.register import load_register
     from backoffice.validation import report
-    from backoffice.forms import schema as schemas
-    from backoffice.validation import sources
     from backoffice.validation import table as validate
-    from backoffice.register import RegisterError, load_register
 
+    forms = form_ids()
+    example = forms[0] if forms else "BLANKETT"
     if not form_id:
         raise CliError("Ange vilken blankett tabellerna ska följa med --form, till exempel "
-                       f"--form arsuppfoljning. Blanketterna är: {', '.join(schemas.form_ids())}.")
+                       f"--form {example}. Blanketterna är: {', '.join(forms)}.")
     if not paths:
         raise CliError("Ange minst en fil att kontrollera, till exempel "
-                       "`sip-backoffice validate svar.csv --form arsuppfoljning`.")
-    try:
-        schemas.load_schema(form_id)
-        register = load_register(register_path) if register_path else load_register()
-    except (schemas.UnknownFormError, RegisterError) as error:
-        raise CliError(str(error)) from None
-    progress = sys.stderr.isatty()
-    results = []
-    for path in paths:
-        try:
-            results.append(validate.validate_table(path, form_id, sheet=sheet, register=register,
-                                                   progress=progress, credentials=credentials,
-                                                   keep_rows=False))
-        except sources.SourceError as error:
-            results.append(report.unusable(str(path), form_id, str(error)))
-        except Exception as error:  # noqa: BLE001 - the user gets a message, never a traceback
-            results.append(report.unusable(str(path), form_id,
-                                           f"Ett oväntat fel inträffade när filen lästes ({type(error).__name__}). "
-                                           "Kontrollera att filen är en tabell och försök igen; kvarstår "
-                                           "felet, kontakta den som förvaltar verktyget."))
+                       f"`sip-backoffice validate svar.csv --form {example}`.")
+    load_form(form_id)  # an unknown form is said once, before any file is read
+    register = load_register(register_path) if register_path else load_register()
+    results = validate.validate_tables(paths, form_id, sheet=sheet, register=register,
+                                       progress=sys.stderr.isatty(), credentials=credentials)
     click.echo(report.json_text(results) if as_json else report.human_report(results))
-    if any(p.code in validate.UNUSABLE_CODES for r in results for p in r.problems):
-        ctx.exit(2)
-    if any(r.problems for r in results):
-        ctx.exit(1)
+    ctx.exit(report.exit_status(results))
 
 
 @click.group(name="register")
@@ -105,13 +86,9 @@ def register_import(export_file, kommun, out_path):
     Exempel:
       sip-backoffice register import grundskolan-elever-per-arskurs-2023.csv --kommun 1480 --out data/skolor.csv
     """
-    try:
-        schools = register_module.read_export(export_file, kommun)
+    schools = register_module.read_export(export_file, kommun)
+    with writing(out_path):
         register_module.write_register(schools, out_path)
-    except register_module.RegisterError as error:
-        raise CliError(str(error)) from None
-    except OSError as error:
-        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
     where = f" i kommun {kommun}" if kommun else ""
     click.echo(f"Skrev {len(schools)} skolenheter{where} till {out_path}.")
 
@@ -134,11 +111,9 @@ def template(form_id, out_path):
 
     if not out_path.lower().endswith(".xlsx"):
         raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
-    try:
+    with writing(out_path):
         write_template(form_id, out_path)
-    except OSError as error:
-        raise CliError(f"Kunde inte skriva {out_path} ({error.strerror}).") from None
-    click.echo(f"Skrev mallen för {schemas.form_title(form_id)} till {out_path}.")
+    click.echo(f"Skrev mallen för {load_form(form_id).title} till {out_path}.")
 
 
 COMMANDS = [validate_command, register_group, template]

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from backoffice.forms import schema as schemas
+from backoffice.forms.schema import SCHOOL, Form, load_form
 
 DATA_SHEET = "Svar"
 ROWS = 1000  # rows covered by the validation rules; enough for any school or audit
@@ -28,7 +29,12 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _rule_text(field) -> str:
+def _is_year(form: Form, field) -> bool:
+    """True for the field a row's school year is written in (as 2025/26)."""
+    return form.year is not None and not form.year.from_date and field.name == form.year.field
+
+
+def _rule_text(form: Form, field) -> str:
     c = field.constraints
     spec = schemas.list_spec(field)
     if spec:
@@ -39,9 +45,9 @@ def _rule_text(field) -> str:
         return f"Ett heltal, {c.get('minimum', 0)} eller mer."
     if field.type == "date":
         return "Ett datum som ÅÅÅÅ-MM-DD, inte i framtiden."
-    if field.name == "skolenhetskod":
+    if field.name == SCHOOL:
         return "Åtta siffror."
-    if field.name == "lasar":
+    if _is_year(form, field):
         return "Som 2025/26."
     if c.get("maxLength"):
         return f"Text, högst {c['maxLength']} tecken."
@@ -69,7 +75,7 @@ def _validation(field, column: str, lists, list_row: dict) -> DataValidation | N
     elif field.type == "date":
         kind = dict(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="TODAY()",
                     error="Skriv ett datum som ÅÅÅÅ-MM-DD som inte ligger i framtiden.")
-    elif field.name == "skolenhetskod":
+    elif field.name == SCHOOL:
         kind = dict(type="textLength", operator="equal", formula1="8",
                     error="Skolenhetskoden har åtta siffror.")
     elif c.get("maxLength"):
@@ -84,12 +90,10 @@ def _validation(field, column: str, lists, list_row: dict) -> DataValidation | N
     return validation
 
 
-def _instructions(sheet, form_id: str, fields) -> None:
-    info = schemas.form_info(form_id)
-    title = schemas.form_title(form_id)
+def _instructions(sheet, form: Form) -> None:
     lines = [
-        (title, Font(bold=True, size=14)),
-        (info.get("intro") or "", None),
+        (form.title, Font(bold=True, size=14)),
+        (form.intro, None),
         ("", None),
         ("Så fyller du i mallen", Font(bold=True, size=12)),
         (f"1. Skriv en rad per svar på bladet {DATA_SHEET}, med början på rad 2. Ändra inte rubrikerna på rad 1.", None),
@@ -108,9 +112,9 @@ def _instructions(sheet, form_id: str, fields) -> None:
     sheet.append(["Kolumn", "Fråga", "Obligatorisk", "Tillåtna värden", "Förklaring"])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    for field in fields:
+    for field in form.fields:
         sheet.append([field.name, field.title or "", "ja" if field.constraints.get("required") else "nej",
-                      _rule_text(field), field.description or ""])
+                      _rule_text(form, field), field.description or ""])
     for letter, width in zip("ABCDE", (24, 60, 13, 45, 70)):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows():
@@ -118,39 +122,49 @@ def _instructions(sheet, form_id: str, fields) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def write_template(form_id: str, out) -> Path:
-    """Write the form's xlsx template to `out` and return its path."""
-    schema = schemas.load_schema(form_id)
-    fields = list(schema.fields)
-    book = Workbook()
-    data = book.active
-    data.title = DATA_SHEET
-    instructions = book.create_sheet("Instruktioner")
+def _lists(book: Workbook, form: Form):
+    """The hidden sheet of fixed answers, a column per choice field; and field name → its column number."""
     lists = book.create_sheet("Listor")
     lists.sheet_state = "hidden"
     list_row = {}
-    for field in fields:
+    for field in form.fields:
         if field.constraints.get("enum") and not schemas.list_spec(field):
             column = len(list_row) + 1
             list_row[field.name] = column
             for i, value in enumerate(field.constraints["enum"], start=1):
                 lists.cell(i, column, value)
-    for index, field in enumerate(fields, start=1):
+    return lists, list_row
+
+
+def _answer_sheet(sheet, form: Form, lists, list_row: dict) -> None:
+    """The header row, a note and a validation rule per column, and column-wide formats."""
+    for index, field in enumerate(form.fields, start=1):
         column = get_column_letter(index)
-        cell = data.cell(1, index, field.name)
+        cell = sheet.cell(1, index, field.name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _HEADER_FILL
-        cell.comment = Comment(_cut(f"{field.title}\n\n{_rule_text(field)}", 500), "SIP-handboken")
-        dimension = data.column_dimensions[column]
+        cell.comment = Comment(_cut(f"{field.title}\n\n{_rule_text(form, field)}", 500), "SIP-handboken")
+        dimension = sheet.column_dimensions[column]
         dimension.width = max(14, min(40, len(field.name) + 4))
         # Column-wide formats (no styled empty cells, which would read as blank rows).
         if field.type == "date":
             dimension.number_format = "yyyy-mm-dd"
         elif field.type == "string":
             dimension.number_format = "@"
-        data.add_data_validation(_validation(field, column, lists, list_row))
-    data.freeze_panes = "A2"
-    _instructions(instructions, form_id, fields)
+        sheet.add_data_validation(_validation(field, column, lists, list_row))
+    sheet.freeze_panes = "A2"
+
+
+def write_template(form_id: str, out) -> Path:
+    """Write the form's xlsx template to `out` and return its path."""
+    form = load_form(form_id)
+    book = Workbook()
+    data = book.active
+    data.title = DATA_SHEET
+    instructions = book.create_sheet("Instruktioner")
+    lists, list_row = _lists(book, form)
+    _answer_sheet(data, form, lists, list_row)
+    _instructions(instructions, form)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)

@@ -2,23 +2,26 @@
 from __future__ import annotations
 
 from backoffice import config
-from backoffice.forms import schema as schemas
-from backoffice.validation import sources
-from backoffice.register import RegisterError
-from backoffice.store.files import FileStore, Receipt, StoreError
+from backoffice.errors import InvalidData, SipError
+from backoffice.store.files import FileStore, Receipt
 
 
-class UnusableSource(Exception):
-    """The file cannot be read as a table for the form (Swedish message)."""
+class UnusableSource(SipError):
+    """The file cannot be read as a table for the form, or holds no rows (Swedish message)."""
 
 
-class ImportRefused(Exception):
-    """The table has problems, so nothing was appended; `problems` are validate's Problems."""
+class ImportRefused(InvalidData):
+    """The table has problems, so nothing was appended; `problems` are validate's Problems.
+
+    The message says so and then lists the problems, one line each with file, row and column.
+    """
 
     def __init__(self, source, problems):
         self.source = str(source)
         self.problems = problems
-        super().__init__(f"{len(problems)} fel i {source}")
+        super().__init__("\n".join([
+            f"{source}: {len(problems)} fel; ingenting har lagts in i lagret. Rätta felen och läs in filen igen.",
+            *self.lines()]))
 
     def lines(self) -> list[str]:
         """The problems as report lines: file, row and column, then the Swedish message."""
@@ -37,15 +40,14 @@ def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str 
                  register: dict | None = None, credentials: str | None = None) -> list[Receipt]:
     """Validate `source` against the form and append every row to the store in one write.
 
-    Raises ImportRefused (nothing appended) when any row has a problem, UnusableSource when the
-    input cannot be read. An empty table is refused too: importing nothing is surely a mistake.
+    Raises ImportRefused (nothing appended) when any row has a problem; a SipError (exit status 2)
+    when the input, the form, the register or the store cannot be used. An empty table is refused
+    too: importing nothing is surely a mistake.
     """
     from backoffice.validation.table import validate_table
 
     try:
         result = validate_table(source, form_id, sheet=sheet, register=register, credentials=credentials)
-    except (sources.SourceError, schemas.UnknownFormError, RegisterError) as error:
-        raise UnusableSource(str(error)) from None
     except OSError as error:
         raise UnusableSource(f"{source} går inte att läsa ({error.strerror or error}).") from None
     if result.problems:
@@ -53,9 +55,4 @@ def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str 
     if not result.valid_rows:
         raise UnusableSource(f"{source} har inga rader att läsa in (bara rubrikraden).")
     store = store if store is not None else FileStore(data_dir if data_dir is not None else config.default_data_dir())
-    from backoffice.gsheets import GSheetError
-
-    try:
-        return store.append(form_id, result.valid_rows, kanal="import")
-    except (StoreError, GSheetError) as error:
-        raise UnusableSource(str(error)) from None
+    return store.append(form_id, result.valid_rows, kanal="import")

@@ -18,7 +18,7 @@ from backoffice import schoolyear
 from backoffice.validation import guard
 from backoffice.forms import schema as schemas
 from backoffice.forms.rules import Rule
-from backoffice.forms.schema import SCHOOL, Form
+from backoffice.forms.schema import ORGANISATION, SCHOOL, SCHOOL_YEAR, Form
 
 _SCHOOL_CODE = re.compile(r"[0-9]{8}")
 _NOTHING: tuple = ()
@@ -84,7 +84,7 @@ class SchoolInRegister(frictionless.Check):
 
     type = "sip-school-in-register"
     Errors = [UnknownSchoolError]
-    field_name: str = "skolenhetskod"
+    field_name: str = SCHOOL
     codes: frozenset = frozenset()
 
     def validate_row(self, row) -> Iterable[Any]:
@@ -104,7 +104,7 @@ class SchoolYearFollows(frictionless.Check):
 
     type = "sip-school-year"
     Errors = [SchoolYearError]
-    field_name: str = "lasar"
+    field_name: str = SCHOOL_YEAR
 
     def validate_row(self, row) -> Iterable[Any]:
         value = row[self.field_name]
@@ -160,7 +160,7 @@ class ListValues(frictionless.Check):
 
     type = "sip-list-values"
     Errors = [ListValueError]
-    field_name: str = "berorda_verksamheter"
+    field_name: str = ""
     values: list = attrs.field(factory=list)
     _seen: dict = attrs.field(factory=dict, init=False)
 
@@ -189,7 +189,7 @@ class ExactlyOneOf(frictionless.Check):
 
     type = "sip-exactly-one-of"
     Errors = [OneOfError]
-    field_names: list = attrs.field(factory=lambda: ["skolenhetskod", "organisation"])
+    field_names: list = attrs.field(factory=lambda: [SCHOOL, ORGANISATION])
 
     def validate_row(self, row) -> Iterable[Any]:
         # The raw cells decide: a malformed code is still "filled in" (its own error says why).

@@ -16,9 +16,9 @@ _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _POSITION = re.compile(r"position (\d+)")
 
 PATTERN_HELP = {
-    "skolenhetskod": "Skolenhetskoden ska vara åtta siffror. Skriv koden utan mellanslag eller andra "
+    schemas.SCHOOL: "Skolenhetskoden ska vara åtta siffror. Skriv koden utan mellanslag eller andra "
                      "tecken, till exempel 12345678.",
-    "lasar": "Läsåret ska skrivas som fyra siffror, snedstreck och två siffror, till exempel 2025/26.",
+    schemas.SCHOOL_YEAR: "Läsåret ska skrivas som fyra siffror, snedstreck och två siffror, till exempel 2025/26.",
 }
 TYPE_HELP = {
     "integer": "Värdet är inte ett heltal. Skriv ett heltal med bara siffror (inga decimaler, "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from backoffice.validation.table import Problem, TableResult
+from backoffice.validation.problems import UNUSABLE_CODES, Problem, TableResult
 
 
 def unusable(path: str, form_id: str, message: str) -> TableResult:
@@ -12,6 +12,13 @@ def unusable(path: str, form_id: str, message: str) -> TableResult:
     message = message.removeprefix(f"{path}: ")
     return TableResult(path=path, form=form_id, rows=0, problems=[Problem(None, None, "source-error", message)],
                        valid_rows=[])
+
+
+def exit_status(results: list[TableResult]) -> int:
+    """2 when a table could not be used, 1 when one has errors, else 0."""
+    if any(p.code in UNUSABLE_CODES for r in results for p in r.problems):
+        return 2
+    return 1 if any(r.problems for r in results) else 0
 
 
 def location(result: TableResult, problem: Problem) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from backoffice.errors import SipError
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -25,7 +26,7 @@ DELIMITERS = (";", ",", "\t")
 _CHUNK = 1 << 20
 
 
-class SourceError(Exception):
+class SourceError(SipError):
     """An input that cannot be used as a table; the message is Swedish, names the input and says what to do."""
 
 
