@@ -33,7 +33,7 @@ from typing import Any, Mapping
 import frictionless
 import yaml
 
-from backoffice.config import FORMS_DIR
+from backoffice import config
 from backoffice.errors import SipError
 from backoffice.forms.rules import Rule, parse_rules
 
@@ -177,20 +177,23 @@ class Form:
 _CACHE: dict[Path, tuple[int, Form]] = {}
 
 
-def form_ids(forms_dir: Path = FORMS_DIR) -> list[str]:
-    """The ids of all forms, sorted: the file names in forms/ without `.schema.yaml`."""
-    return sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir).glob("*" + SUFFIX))
+def form_ids(forms_dir: Path | None = None) -> list[str]:
+    """The ids of all forms, sorted: the file names in the forms folder without `.schema.yaml`.
+
+    The folder is forms/ in the repository, or $SIP_FORMS (read at each call, so a test or an
+    installation can point every part of the back office at another set of forms)."""
+    return sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir or config.forms_dir()).glob("*" + SUFFIX))
 
 
-def schema_path(form_id: str, forms_dir: Path = FORMS_DIR) -> Path:
+def schema_path(form_id: str, forms_dir: Path | None = None) -> Path:
     """The schema file of a form; raises UnknownFormError when there is none."""
     known = form_ids(forms_dir)
     if form_id not in known:
         raise UnknownFormError(str(form_id), known)
-    return Path(forms_dir) / (form_id + SUFFIX)
+    return Path(forms_dir or config.forms_dir()) / (form_id + SUFFIX)
 
 
-def load_form(form_id: str, forms_dir: Path = FORMS_DIR) -> Form:
+def load_form(form_id: str, forms_dir: Path | None = None) -> Form:
     """The form with this id (read again only when its file changes); UnknownFormError if none."""
     path = schema_path(form_id, forms_dir)
     stamp = path.stat().st_mtime_ns
@@ -200,7 +203,7 @@ def load_form(form_id: str, forms_dir: Path = FORMS_DIR) -> Form:
     return cached[1]
 
 
-def all_forms(forms_dir: Path = FORMS_DIR) -> list[Form]:
+def all_forms(forms_dir: Path | None = None) -> list[Form]:
     """Every form, sorted by id."""
     return [load_form(form_id, forms_dir) for form_id in form_ids(forms_dir)]
 
@@ -290,7 +293,7 @@ def label_key(label) -> str:
     return " ".join(str(label or "").split()).casefold()
 
 
-def guess_form(labels: list[str], forms_dir: Path = FORMS_DIR) -> str | None:
+def guess_form(labels: list[str], forms_dir: Path | None = None) -> str | None:
     """The form whose field names best match a header row (ignoring case and spaces), or None.
 
     The score is the overlap of header and fields over their union; below one half no form is named,
@@ -308,31 +311,31 @@ def guess_form(labels: list[str], forms_dir: Path = FORMS_DIR) -> str | None:
 
 # ---------------------------------------------------------------- the older functional interface
 
-def load_descriptor(form_id: str, forms_dir: Path = FORMS_DIR) -> dict:
+def load_descriptor(form_id: str, forms_dir: Path | None = None) -> dict:
     """The schema of a form as a plain dict (a fresh copy the caller may change)."""
     return copy.deepcopy(load_form(form_id, forms_dir).descriptor)
 
 
-def load_schema(form_id: str, forms_dir: Path = FORMS_DIR) -> frictionless.Schema:
+def load_schema(form_id: str, forms_dir: Path | None = None) -> frictionless.Schema:
     """The form's Frictionless Schema (a fresh copy); custom keys are on `schema.custom` and `field.custom`."""
     return frictionless.Schema.from_descriptor(load_descriptor(form_id, forms_dir))
 
 
-def form_info(form_id: str, forms_dir: Path = FORMS_DIR) -> dict:
+def form_info(form_id: str, forms_dir: Path | None = None) -> dict:
     """The schema-level `sip:form` mapping as written."""
     return dict(load_form(form_id, forms_dir).descriptor.get(FORM_KEY) or {})
 
 
-def form_title(form_id: str, forms_dir: Path = FORMS_DIR) -> str:
+def form_title(form_id: str, forms_dir: Path | None = None) -> str:
     """The form's Swedish title."""
     return load_form(form_id, forms_dir).title
 
 
-def form_key(form_id: str, forms_dir: Path = FORMS_DIR) -> list[str]:
+def form_key(form_id: str, forms_dir: Path | None = None) -> list[str]:
     """The fields identifying one submission (for versioning); empty: every row is its own report."""
     return list(load_form(form_id, forms_dir).key)
 
 
-def free_text_fields(form_id: str, forms_dir: Path = FORMS_DIR) -> list[str]:
+def free_text_fields(form_id: str, forms_dir: Path | None = None) -> list[str]:
     """The free-text fields that the personal-data guard checks."""
     return list(load_form(form_id, forms_dir).free_text)
