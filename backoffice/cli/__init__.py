@@ -5,7 +5,7 @@ Each module of this package holds the thin commands for one part of the data's p
 """
 import click
 
-from backoffice.cli import intake, mail, statistics, store, tables
+from backoffice.cli import coordinator, intake, mail, statistics, store, tables
 from backoffice.cli.support import SwedishGroup
 
 
@@ -13,10 +13,10 @@ from backoffice.cli.support import SwedishGroup
 @click.version_option(package_name="sip-handboken", message="%(version)s",
                       help="Visa versionen och avsluta.")
 def main():
-    """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen."""
+    """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen, skicka länkar."""
 
 
-for _module in (tables, store, intake, statistics, mail):
+for _module in (tables, store, intake, statistics, mail, coordinator):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 for _command in mail.REGISTER_COMMANDS:
