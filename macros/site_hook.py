@@ -6,6 +6,7 @@
 - `on_files` generates each such page that nobody has written by hand in docs/, from its template
   in data/handbook/templates/ filled in with the entry's id; a hand-written page in such a section
   that no entry calls for stops the build (a step removed from steps.yaml leaves no stray page).
+- `on_serve` makes `mkdocs serve` rebuild when data/ or forms/ change, not only docs/.
 """
 import sys
 from pathlib import Path
@@ -68,3 +69,11 @@ def page_source(config, page) -> str:
             f"Lägg tillbaka mallen eller skriv sidan själv i docs/{page.src_uri}."
         )
     return f"---\nentry: {page.entry}\n---\n\n{template.read_text(encoding='utf-8')}"
+
+
+def on_serve(server, config, builder):
+    """`mkdocs serve` rebuilds when the data, the page templates or a form's schema change, too."""
+    root = Path(config.config_file_path).parent
+    for folder in ("data", "forms"):
+        server.watch(str(root / folder))
+    return server
