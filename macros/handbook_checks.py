@@ -50,11 +50,9 @@ def _choices(values) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _source_problems(where: str, entry: dict, known: set, required: bool = True) -> list[str]:
+def _source_problems(where: str, entry: dict, known: set) -> list[str]:
     sources = entry.get("sources")
     if not sources:
-        if not required:
-            return []
         return [f"{where}: saknar sources. Ange id för det styrdokument uppgiften bygger på (se sources.yaml)."]
     return [
         f"{where}: okänd källa '{source_id}'. Använd ett id från sources.yaml eller lägg till dokumentet där."
@@ -160,8 +158,11 @@ def _steps_problems(steps: list, role_ids: set, checklist_ids: set) -> list[str]
             if checklist_id not in checklist_ids:
                 problems.append(f"{where}: checklistan '{checklist_id}' finns inte i checklists.yaml. "
                                 "Rätta id:t eller lägg till checklistan.")
+        # A variant is a region's way of doing the step; a region it does not name is checked with the facts.
         for variant in step.get("variants") or []:
-            problems += _region_problem(f"{where}: variant '{variant.get('id')}' har", variant.get("region"))
+            if not variant.get("region"):
+                problems.append(f"{where}, variants '{variant.get('id')}': saknar region. "
+                                f"Ange vilken region varianten gäller, en av {_choices(REGIONS)}.")
     return problems
 
 

@@ -6,10 +6,8 @@ from typing import Iterator
 
 from .handbook_data import Handbook, HandbookDataError
 
-# Pages written by hand that the macros link to.
+# The page written by hand that every citation links to.
 SOURCES_PAGE = "kallor.md"
-GLOSSARY_PAGE = "ordlista.md"
-ACCESSIBILITY_PAGE = "om-webbplatsen/tillganglighet.md"
 
 
 @dataclass(frozen=True)
@@ -34,15 +32,6 @@ CHECKLISTS = Section("checklists", "checklistor", "checklist")
 ROUTINES = Section("routines", "rutiner", "routines")
 FORMS = Section("forms", "blanketter", "form")
 SECTIONS = (STEPS, ROLE_GROUPS, CHECKLISTS, ROUTINES, FORMS)
-
-# Where each kind of data file is described, for messages that tell the editor what to change.
-DATA_FILE = {section.kind: f"data/handbook/{section.kind}.yaml" for section in SECTIONS}
-DATA_FILE["forms"] = "forms/<id>.schema.yaml"
-
-STEPS_INDEX = STEPS.index
-CHECKLISTS_INDEX = CHECKLISTS.index
-ROLES_INDEX = ROLE_GROUPS.index
-ROUTINES_INDEX = ROUTINES.index
 
 
 def step_page(step_id: str) -> str:
@@ -78,11 +67,6 @@ def routine_pages(handbook: Handbook) -> dict[str, list[str]]:
     return pages
 
 
-def routine_page(handbook: Handbook, routine_id: str) -> str:
-    """The docs path of the page that shows a routine."""
-    return ROUTINES.page(routine_slug(handbook.get("routines", routine_id)))
-
-
 @dataclass(frozen=True)
 class PlannedPage:
     """A page the data calls for: where it goes and the entry it is made from."""
@@ -97,7 +81,7 @@ def planned_pages(handbook: Handbook, form_ids) -> list[PlannedPage]:
     planned = [PlannedPage(STEPS, step_page(s["id"]), s["id"]) for s in handbook.steps]
     planned += [PlannedPage(ROLE_GROUPS, role_group_page(g["id"]), g["id"]) for g in handbook.role_groups]
     planned += [PlannedPage(CHECKLISTS, checklist_page(c["id"]), c["id"]) for c in handbook.checklists]
-    # A routine page is named after its first routine's page key and filled in from that routine.
+    # A routine page shows every routine whose `page` names it; its template takes the first one's title.
     planned += [PlannedPage(ROUTINES, page, ids[0]) for page, ids in routine_pages(handbook).items()]
     planned += [PlannedPage(FORMS, form_page(form_id), form_id) for form_id in form_ids]
     return planned
@@ -109,8 +93,8 @@ def orphan_problem(section: Section, src_uri: str) -> str:
     if section is FORMS:
         return (f"docs/{src_uri} hör inte till någon blankett: forms/{slug}.schema.yaml finns inte. "
                 "Lägg till schemat eller ta bort sidan.")
-    what = f"någon post med id (eller page) '{slug}'" if section is ROUTINES else f"någon post med id '{slug}'"
-    return (f"docs/{src_uri} hör inte till {what} i {DATA_FILE[section.kind]}. "
+    key = "id (eller page)" if section is ROUTINES else "id"
+    return (f"docs/{src_uri} hör inte till någon post med {key} '{slug}' i data/handbook/{section.kind}.yaml. "
             "Lägg till posten i filen eller ta bort sidan.")
 
 
