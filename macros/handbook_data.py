@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 
 # Files holding a list of entries with ids; children.yaml is a single mapping.
-LIST_FILES = ("sources", "roles", "steps", "checklists", "glossary", "routines")
+LIST_FILES = ("sources", "role_groups", "roles", "steps", "checklists", "glossary", "routines")
 
 
 class HandbookDataError(PluginError):
@@ -25,6 +25,7 @@ class Handbook:
     """All handbook content, indexed by id for quick lookup."""
 
     sources: list = field(default_factory=list)
+    role_groups: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     checklists: list = field(default_factory=list)

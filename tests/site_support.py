@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -13,14 +14,41 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EDITION = "goteborg-gsf"
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+# What a build of the handbook reads: a copy of these is a project of its own.
+PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "forms", "macros", "overrides", "backoffice")
+
+# The macros package sits at the repository root, beside tests/: the tests import it from there.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
-def build_site(target: Path, edition: str = DEFAULT_EDITION) -> Path:
-    """Build the handbook for one edition with `mkdocs build --strict` into target; returns target."""
+def copy_project(target: Path) -> Path:
+    """A copy of everything the build reads, to change without touching the repository; returns it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def run_build(project: Path, site_dir: Path, edition: str = DEFAULT_EDITION) -> subprocess.CompletedProcess:
+    """Run `mkdocs build --strict` on a project (the repository or a copy); the finished process."""
     env = dict(os.environ, SIP_EDITION=edition, NO_MKDOCS_2_WARNING="1")
+    if project != ROOT:
+        # A copy's own backoffice (whose config.ROOT is the copy) reads the copy's forms/. SIP_FORMS
+        # says the same once backoffice.config reads it.
+        env.update(PYTHONPATH=str(project), SIP_FORMS=str(project / "forms"))
     command = [str(MKDOCS) if MKDOCS.exists() else "mkdocs", "build", "--strict", "--quiet",
-               "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(target)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+               "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def build_site(target: Path, edition: str = DEFAULT_EDITION, project: Path = ROOT) -> Path:
+    """Build the handbook for one edition with `mkdocs build --strict` into target; returns target."""
+    result = run_build(project, target, edition)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict ({edition}) misslyckades:\n{result.stdout}\n{result.stderr}")
     return target

@@ -1,4 +1,9 @@
-"""Integrity and coverage checks for the handbook content in data/handbook and data/editions."""
+"""Integrity and coverage checks for the handbook content in data/handbook and data/editions.
+
+The integrity checks themselves live in macros/handbook_checks.py, so every build runs them; here
+they are run on the real data and shown to catch each error on a small example. The build itself
+stopping on broken data is tested in tests/test_handbook_pages.py.
+"""
 from __future__ import annotations
 
 import copy
@@ -8,27 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+import site_support  # noqa: F401  (puts the repository root, and so the macros package, on sys.path)
+from macros.handbook_checks import REGIONS, integrity_problems
+from macros.handbook_data import LIST_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
 HANDBOOK_DIR = ROOT / "data" / "handbook"
 EDITIONS_DIR = ROOT / "data" / "editions"
-
-LIST_FILES = ("sources", "roles", "steps", "checklists", "glossary", "routines")
-REGIONS = ("Gävleborg", "Göteborg, vuxna", "Sydvästra Skåne", "Göteborg, skolor")
-KINDS = ("anvisning", "rutin", "vägledning", "överenskommelse", "yttrande")
-ROLE_GROUPS = ("skola", "central", "samverkan", "barn-och-familj")
-SYSTEM_KEYS = ("documentation", "followup", "deviation", "collaboration")
-
-# The file and the key that holds each entry's Swedish name.
-TITLE_KEY = {"glossary": "term"}
-# Sub-lists whose entries state facts and therefore must cite a source.
-CITED_SUBLISTS = {
-    "roles": ("tasks",),
-    "steps": ("actions", "documentation", "time_limits", "variants"),
-    "checklists": ("items",),
-    "routines": ("points",),
-}
-# Sub-lists whose entries also carry an id that must be unique within the file.
-ID_SUBLISTS = {"steps": ("variants",), "checklists": ("items",)}
 
 
 # ---------------------------------------------------------------- loading
@@ -51,120 +42,15 @@ def load_editions(directory: Path = EDITIONS_DIR) -> dict:
     return {path.name: read_yaml(path) or {} for path in sorted(directory.glob("*.yaml"))}
 
 
-# ---------------------------------------------------------------- checks
-
-
-def _where(file: str, entry_id) -> str:
-    return f"{file}: id '{entry_id}'"
-
-
-def _check_sources(where: str, entry: dict, known: set, problems: list, required: bool = True):
-    sources = entry.get("sources")
-    if not sources:
-        if required:
-            problems.append(f"{where}: saknar sources")
-        return
-    for source_id in sources:
-        if source_id not in known:
-            problems.append(f"{where}: okänd källa '{source_id}'")
-
-
-def integrity_problems(handbook: dict, editions: dict | None = None) -> list[str]:
-    """All integrity problems in the handbook data (and editions), each naming file and id."""
-    problems: list[str] = []
-    known_sources = {s.get("id") for s in handbook.get("sources") or []}
-
-    for name in LIST_FILES:
-        file = f"{name}.yaml"
-        seen: set = set()
-        sub_seen: dict = {}
-        for entry in handbook.get(name) or []:
-            entry_id = entry.get("id")
-            where = _where(file, entry_id)
-            if not entry_id:
-                problems.append(f"{file}: en post saknar id ({entry.get(TITLE_KEY.get(name, 'title'))!r})")
-            elif entry_id in seen:
-                problems.append(f"{where}: id finns två gånger")
-            seen.add(entry_id)
-            title_key = TITLE_KEY.get(name, "title")
-            if not str(entry.get(title_key) or "").strip():
-                problems.append(f"{where}: saknar svensk {title_key}")
-            if name != "sources":
-                _check_sources(where, entry, known_sources, problems)
-            for sub in CITED_SUBLISTS.get(name, ()):
-                for index, item in enumerate(entry.get(sub) or []):
-                    label = item.get("id") or f"{sub}[{index}]"
-                    item_where = f"{where}, {sub} '{label}'"
-                    _check_sources(item_where, item, known_sources, problems)
-                    if not str(item.get("text") or "").strip():
-                        problems.append(f"{item_where}: saknar text")
-                    if "region" in item and item["region"] not in REGIONS:
-                        problems.append(f"{item_where}: okänd region '{item['region']}'")
-            for sub in ID_SUBLISTS.get(name, ()):
-                ids = sub_seen.setdefault(sub, set()) if sub == "variants" else set()
-                for item in entry.get(sub) or []:
-                    if not item.get("id"):
-                        problems.append(f"{where}, {sub}: en post saknar id")
-                    elif item["id"] in ids:
-                        problems.append(f"{where}, {sub}: id '{item['id']}' finns två gånger")
-                    ids.add(item.get("id"))
-
-    role_ids = {r.get("id") for r in handbook.get("roles") or []}
-    checklist_ids = {c.get("id") for c in handbook.get("checklists") or []}
-    for source in handbook.get("sources") or []:
-        where = _where("sources.yaml", source.get("id"))
-        if source.get("kind") not in KINDS:
-            problems.append(f"{where}: okänd kind '{source.get('kind')}'")
-        if not source.get("decided_by"):
-            problems.append(f"{where}: saknar decided_by")
-    for role in handbook.get("roles") or []:
-        if role.get("group") not in ROLE_GROUPS:
-            problems.append(f"{_where('roles.yaml', role.get('id'))}: okänd group '{role.get('group')}'")
-        if "region" in role and role["region"] not in REGIONS:
-            problems.append(f"{_where('roles.yaml', role.get('id'))}: okänd region '{role['region']}'")
-    for step in handbook.get("steps") or []:
-        where = _where("steps.yaml", step.get("id"))
-        for role_id in step.get("who") or []:
-            if role_id not in role_ids:
-                problems.append(f"{where}: rollen '{role_id}' i who finns inte i roles.yaml")
-        for checklist_id in step.get("checklists") or []:
-            if checklist_id not in checklist_ids:
-                problems.append(f"{where}: checklistan '{checklist_id}' finns inte i checklists.yaml")
-        for variant in step.get("variants") or []:
-            if variant.get("region") not in REGIONS:
-                problems.append(f"{where}: variant '{variant.get('id')}' har okänd region '{variant.get('region')}'")
-
-    children = handbook.get("children") or {}
-    if not str(children.get("title") or "").strip():
-        problems.append("children.yaml: saknar svensk title")
-    _check_sources("children.yaml", children, known_sources, problems)
-    for index, section in enumerate(children.get("sections") or []):
-        where = f"children.yaml: avsnitt {index + 1} ('{section.get('heading')}')"
-        if not str(section.get("heading") or "").strip():
-            problems.append(f"{where}: saknar heading")
-        _check_sources(where, section, known_sources, problems)
-
-    for file, edition in (editions or {}).items():
-        where = f"editions/{file}"
-        if edition.get("id") != Path(file).stem:
-            problems.append(f"{where}: id '{edition.get('id')}' stämmer inte med filnamnet")
-        for key in ("name", "short", "site_name"):
-            if not str(edition.get(key) or "").strip():
-                problems.append(f"{where}: saknar {key}")
-        if edition.get("own_region") not in REGIONS:
-            problems.append(f"{where}: okänd own_region '{edition.get('own_region')}'")
-        for source_id in edition.get("sources") or []:
-            if source_id not in known_sources:
-                problems.append(f"{where}: okänd källa '{source_id}'")
-        for key, system in (edition.get("systems") or {}).items():
-            if key not in SYSTEM_KEYS or not system.get("name") or not system.get("text"):
-                problems.append(f"{where}: systemet '{key}' ska ha känd nyckel, name och text")
-        for contact in edition.get("contacts") or []:
-            if not str(contact.get("mailbox", "")).endswith("@example.se"):
-                problems.append(f"{where}: kontakten '{contact.get('role')}' ska ha en påhittad adress @example.se")
-        for index, rule in enumerate(edition.get("local_rules") or []):
-            _check_sources(f"{where}: local_rules[{index}]", rule, known_sources, problems)
-    return problems
+def made_up_contact_problems(editions: dict) -> list[str]:
+    """The repository's editions are examples: every mailbox in them is made up (@example.se)."""
+    # A real organisation's edition has real mailboxes, so this is the repository's rule, not the build's.
+    return [
+        f"editions/{file}: kontakten '{contact.get('role')}' ska ha en påhittad adress @example.se"
+        for file, edition in editions.items()
+        for contact in edition.get("contacts") or []
+        if not str(contact.get("mailbox", "")).endswith("@example.se")
+    ]
 
 
 def all_text(handbook: dict, editions: dict) -> str:
@@ -200,7 +86,7 @@ def editions() -> dict:
 
 
 def test_real_data_has_no_integrity_problems(handbook, editions):
-    problems = integrity_problems(handbook, editions)
+    problems = integrity_problems(handbook, editions) + made_up_contact_problems(editions)
     assert problems == [], "\n".join(problems)
 
 
@@ -233,7 +119,8 @@ def test_steps_are_in_process_order(handbook):
     assert [s["id"] for s in handbook["steps"]] == [
         "upptack-behov", "forbered", "kalla", "sip-mote", "genomfor", "folj-upp", "avsluta",
     ]
-    assert [s["number"] for s in handbook["steps"]] == list(range(1, 8))
+    # A step's number is its place in the file, never a key that can disagree with it.
+    assert not [s["id"] for s in handbook["steps"] if "number" in s]
     for step in handbook["steps"]:
         assert step["who"], f"steps.yaml: id '{step['id']}' saknar who"
         assert step["actions"], f"steps.yaml: id '{step['id']}' saknar actions"
@@ -371,9 +258,10 @@ def minimal_valid() -> tuple[dict, dict]:
     src = ["a"]
     handbook = {
         "sources": [{"id": "a", "title": "Dokument A", "kind": "rutin", "decided_by": "Nämnden"}],
+        "role_groups": [{"id": "skola", "title": "Skolan", "intro": "Rollerna i skolan."}],
         "roles": [{"id": "r", "title": "Roll", "group": "skola", "sources": src,
                    "tasks": [{"text": "Gör något.", "sources": src}]}],
-        "steps": [{"id": "s", "number": 1, "title": "Steg", "sources": src, "who": ["r"],
+        "steps": [{"id": "s", "title": "Steg", "sources": src, "who": ["r"],
                    "actions": [{"text": "Gör.", "sources": src}],
                    "documentation": [{"text": "Skriv.", "where": "PMO", "sources": src}],
                    "time_limits": [], "checklists": ["c"],
@@ -381,7 +269,8 @@ def minimal_valid() -> tuple[dict, dict]:
         "checklists": [{"id": "c", "title": "Lista", "sources": src,
                         "items": [{"id": "i", "text": "Punkt.", "sources": src}]}],
         "glossary": [{"id": "g", "term": "SIP", "abbreviation": True, "definition": "Plan.", "sources": src}],
-        "routines": [{"id": "x", "title": "Rutin", "sources": src, "points": [{"text": "Punkt.", "sources": src}]}],
+        "routines": [{"id": "x", "page": "rutiner-x", "title": "Rutin", "sources": src,
+                      "points": [{"text": "Punkt.", "sources": src}]}],
         "children": {"title": "Om SIP", "sources": src,
                      "sections": [{"heading": "Vad?", "paragraphs": ["En plan."], "sources": src}]},
     }
@@ -423,11 +312,20 @@ BROKEN = [
     ("no sources on point", ("routines", 0, "points", 0, "sources"), [], "points 'points[0]': saknar sources"),
     ("no sources on glossary", ("glossary", 0, "sources"), _DELETE, "glossary.yaml: id 'g': saknar sources"),
     ("no sources on section", ("children", "sections", 0, "sources"), [], "avsnitt 1 ('Vad?'): saknar sources"),
-    ("unknown region", ("steps", 0, "variants", 0, "region"), "Skåne", "okänd region 'Skåne'"),
+    ("unknown region", ("steps", 0, "variants", 0, "region"), "Skåne", "variants 'v': okänd region 'Skåne'"),
+    ("variant without a region", ("steps", 0, "variants", 0, "region"), _DELETE, "variants 'v': saknar region"),
     ("unknown region on a fact", ("steps", 0, "documentation", 0, "region"), "Göteborg",
      "documentation 'documentation[0]': okänd region 'Göteborg'"),
     ("unknown region on a role", ("roles", 0, "region"), "Malmö", "roles.yaml: id 'r': okänd region 'Malmö'"),
     ("unknown kind", ("sources", 0, "kind"), "policy", "okänd kind 'policy'"),
+    ("unknown group", ("roles", 0, "group"), "skolan", "roles.yaml: id 'r': okänd group 'skolan'"),
+    ("missing group title", ("role_groups", 0, "title"), "", "role_groups.yaml: id 'skola': saknar svensk title"),
+    ("a number on a step", ("steps", 0, "number"), 1, "steps.yaml: id 's': number behövs inte"),
+    ("an id that cannot be a file name", ("checklists", 0, "id"), "Före kallelse",
+     "checklists.yaml: id 'Före kallelse': id går inte att använda"),
+    ("a routine page that cannot be a file name", ("routines", 0, "page"), "rutiner/x",
+     "routines.yaml: id 'x': page 'rutiner/x' går inte att använda"),
+    ("a step's checklist missing", ("checklists", 0, "id"), "c2", "checklistan 'c' finns inte"),
 ]
 
 
@@ -439,20 +337,20 @@ def test_each_check_catches_its_error(label, path, value, message):
     assert any(message in p for p in problems), problems
 
 
-@pytest.mark.parametrize("kind", ["roles", "steps", "checklists", "glossary", "routines", "sources"])
+@pytest.mark.parametrize("kind", ["roles", "steps", "checklists", "glossary", "routines", "sources", "role_groups"])
 def test_duplicate_id_is_caught(kind):
     handbook, editions = minimal_valid()
     handbook[kind].append(copy.deepcopy(handbook[kind][0]))
     entry_id = handbook[kind][0]["id"]
     problems = integrity_problems(handbook, editions)
-    assert f"{kind}.yaml: id '{entry_id}': id finns två gånger" in problems
+    assert any(p.startswith(f"data/handbook/{kind}.yaml: id '{entry_id}': id finns två gånger. ") for p in problems), problems
 
 
 def test_duplicate_item_id_in_a_checklist_is_caught():
     handbook, editions = minimal_valid()
     handbook["checklists"][0]["items"].append(copy.deepcopy(handbook["checklists"][0]["items"][0]))
     problems = integrity_problems(handbook, editions)
-    assert "checklists.yaml: id 'c', items: id 'i' finns två gånger" in problems
+    assert any("data/handbook/checklists.yaml: id 'c', items: id 'i' finns två gånger" in p for p in problems)
 
 
 def test_duplicate_variant_id_across_steps_is_caught():
@@ -461,7 +359,7 @@ def test_duplicate_variant_id_across_steps_is_caught():
     second["id"] = "s2"
     handbook["steps"].append(second)
     problems = integrity_problems(handbook, editions)
-    assert "steps.yaml: id 's2', variants: id 'v' finns två gånger" in problems
+    assert any("data/handbook/steps.yaml: id 's2', variants: id 'v' finns två gånger" in p for p in problems)
 
 
 @pytest.mark.parametrize(
@@ -469,7 +367,6 @@ def test_duplicate_variant_id_across_steps_is_caught():
     [
         ("sources", ["b"], "editions/e.yaml: okänd källa 'b'"),
         ("own_region", "Stockholm", "okänd own_region 'Stockholm'"),
-        ("contacts", [{"role": "r", "mailbox": "namn@kommun.se"}], "påhittad adress @example.se"),
         ("local_rules", [{"text": "Regel."}], "editions/e.yaml: local_rules[0]: saknar sources"),
         ("systems", {"documentation": {"name": "PMO"}}, "systemet 'documentation'"),
         ("id", "other", "stämmer inte med filnamnet"),
@@ -480,3 +377,27 @@ def test_edition_checks_catch_errors(key, value, message):
     editions["e.yaml"][key] = value
     problems = integrity_problems(handbook, editions)
     assert any(message in p for p in problems), problems
+
+
+def test_every_problem_names_the_file_and_says_what_to_do():
+    handbook, editions = minimal_valid()
+    handbook["steps"][0]["who"] = ["ghost"]
+    handbook["roles"][0]["sources"] = ["b"]
+    editions["e.yaml"]["own_region"] = "Stockholm"
+    problems = integrity_problems(handbook, editions)
+    assert problems == [
+        "data/handbook/roles.yaml: id 'r': okänd källa 'b'. Använd ett id från sources.yaml eller lägg till "
+        "dokumentet där.",
+        "data/handbook/steps.yaml: id 's': rollen 'ghost' i who finns inte i roles.yaml. Rätta id:t eller "
+        "lägg till rollen i roles.yaml.",
+        "data/editions/e.yaml: okänd own_region 'Stockholm'. Välj en av 'Gävleborg', 'Göteborg, vuxna', "
+        "'Sydvästra Skåne', 'Göteborg, skolor'.",
+    ]
+
+
+def test_the_repositorys_editions_have_only_made_up_mailboxes():
+    _, editions = minimal_valid()
+    editions["e.yaml"]["contacts"] = [{"role": "r", "mailbox": "namn@kommun.se"}]
+    assert made_up_contact_problems(editions) == [
+        "editions/e.yaml: kontakten 'r' ska ha en påhittad adress @example.se"
+    ]
