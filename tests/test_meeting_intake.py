@@ -49,7 +49,7 @@ def payload(token: str) -> dict:
 
 
 def survey_link(server, school: str = "", *, organisation: str = "", datum: str = MEETING_DAY, **kwargs) -> str:
-    token = server.signer.make_survey_token(datum, skolenhetskod=school, organisation=organisation, **kwargs)
+    token = server.signer.make_meeting_token("delaktighet", datum, skolenhetskod=school, organisation=organisation, **kwargs)
     return form_url(server.base_url, "delaktighet", token)
 
 
@@ -253,8 +253,8 @@ def test_a_comment_with_personal_data_is_refused_without_repeating_it(intake_ser
 
 
 def test_survey_posts_are_rate_limited_per_link_and_per_client(built_site, tmp_path, schools):
-    with running_server(built_site, tmp_path / "store", survey_rate_per_link=(3, 600),
-                        survey_rate_per_client=(5, 600)) as server:
+    with running_server(built_site, tmp_path / "store", meeting_rate_per_link=(3, 600),
+                        meeting_rate_per_client=(5, 600)) as server:
         token = token_of(survey_link(server, schools[0]))
         bad = dict(ANSWER, blev_lyssnad="9")  # invalid posts count as well: guessing costs tries
         assert [post(server, "delaktighet", token, bad).status_code for _ in range(3)] == [422] * 3
