@@ -4,7 +4,8 @@ from pathlib import Path
 
 # The repository root: forms/ and data/ ship beside the package (installed editable).
 ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = ROOT / "forms"
+# The forms: forms/ in the repository, or the directory named by $SIP_FORMS (read once, at start).
+FORMS_DIR = Path(os.environ.get("SIP_FORMS") or ROOT / "forms")
 REGISTER_PATH = ROOT / "data" / "skolor.csv"
 
 
