@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from backoffice.intake.links import LinkSigner, form_url
 from backoffice.register import load_register
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
+SIP_BACKOFFICE = Path(sys.executable).with_name("sip-backoffice")
 SECRET = "intake-tests-secret-" + "k" * 40
 LASAR = "2025/26"
 
@@ -83,6 +87,46 @@ def running_server(site_dir: Path, data_dir: Path, threads: int = 8, store=None,
         thread.join(timeout=10)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_command(site_dir: Path, data_dir: Path, env: dict, *options: str):
+    """Run `sip-backoffice serve` in its own process on a free port of 127.0.0.1, as an operator would.
+
+    Yields the base URL and the file the command writes its output to; stops the server afterwards.
+    """
+    port = free_port()
+    log_path = Path(data_dir).parent / f"serve-{port}.log"
+    command = [str(SIP_BACKOFFICE), "serve", "--host", "127.0.0.1", "--port", str(port), "--site", str(site_dir),
+               "--data", str(data_dir), *options]
+    base_url = f"http://127.0.0.1:{port}"
+    with open(log_path, "w", encoding="utf-8") as log:
+        # The output goes to a file: an unread pipe fills up and would stall the server.
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(base_url, process, log_path)
+            yield base_url, log_path
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_until_up(base_url: str, process, log_path: Path, attempts: int = 300) -> None:
+    for _ in range(attempts):
+        if process.poll() is not None:
+            pytest.fail(f"sip-backoffice serve stopped:\n{log_path.read_text(encoding='utf-8')}")
+        try:
+            requests.get(base_url + "/", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    pytest.fail(f"sip-backoffice serve did not answer on {base_url}")
+
+
 @pytest.fixture
 def intake_server(built_site, tmp_path):
     """A fresh intake service (own empty store) serving the site built once per session."""
@@ -94,6 +138,11 @@ def intake_server(built_site, tmp_path):
 def schools() -> list[str]:
     """Real school codes from the shipped register, sorted."""
     return sorted(load_register())
+
+
+def page_text(html: str) -> str:
+    """A page's text as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def hidden_fields(html: str) -> dict[str, str]:

@@ -10,16 +10,12 @@ from html import unescape
 import requests
 from backoffice.store.files import read_latest, read_rows
 from backoffice.validation.table import validate_table
-from intake_support import (ARSUPPFOLJNING, AVVIKELSE, LASAR, frictionless_validate, hidden_fields,
-                            intake_server, open_form, receipt_number, schools, submit)  # noqa: F401
+from intake_support import (ARSUPPFOLJNING, AVVIKELSE, LASAR, frictionless_validate, hidden_fields,  # noqa: F401
+                            intake_server, open_form, page_text, receipt_number, schools, submit)
 
 
 def stored(server, form_id="arsuppfoljning"):
     return read_rows(server.data_dir, form_id)
-
-
-def page_text(html: str) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_a_valid_post_is_stored_and_answered_with_a_receipt(intake_server, schools):

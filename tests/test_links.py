@@ -4,13 +4,14 @@ from __future__ import annotations
 import csv
 import os
 import stat
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
 
 from backoffice.cli import main
-from backoffice.intake.links import LinkError, LinkSigner, load_secret, secret_path
+from backoffice.intake.links import LinkError, LinkSigner, demo_links, load_secret, secret_path
 from backoffice.register import load_register
 
 SIGNER = LinkSigner("links-tests-secret-" + "s" * 40)
@@ -95,6 +96,8 @@ def test_links_command_writes_one_link_per_school(tmp_path, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (["--lasar", "2025/27"], "2025/26"),
     (["--lasar", "2025/26", "--base-url", "sip.example.se"], "http"),
+    # A school-link form takes no meeting: the options for one say which forms they are for.
+    (["--lasar", "2025/26", "--skola", "40526633"], "möteslänkar (delaktighet)"),
 ])
 def test_links_command_refuses_bad_options_in_swedish(tmp_path, args, message):
     result = CliRunner().invoke(main, ["links", "--form", "avvikelse", "--out", str(tmp_path / "x.csv"),
@@ -120,3 +123,21 @@ def test_a_short_secret_is_refused_in_swedish(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["links", "--form", "arsuppfoljning", "--lasar", "2025/26",
                                        "--out", str(tmp_path / "l.csv"), "--data", str(tmp_path / "store")])
     assert result.exit_code == 2 and "för kort" in result.output and "Ta bort filen" in result.output
+
+
+def test_demo_links_give_one_working_link_per_form():
+    register = load_register()
+    found = demo_links(SIGNER, register, "http://127.0.0.1:8000", "2024/25", today=date(2025, 11, 15))
+    by_form = {urlsplit(url).path.split("/")[2]: (label, parse_qs(urlsplit(url).query)["lank"][0])
+               for label, url in found}
+    assert len(found) == len(by_form) == 5  # every form in forms/, once
+    schools = set()
+    for form_id in ("arsuppfoljning", "avvikelse", "motesrapport", "stickprov"):
+        claims = SIGNER.check_token(form_id, by_form[form_id][1])
+        assert claims.lasar == "2024/25" and claims.skolenhetskod in register and not claims.datum
+        assert register[claims.skolenhetskod].skolnamn in by_form[form_id][0]
+        schools.add(claims.skolenhetskod)
+    assert len(schools) == 4  # each form tried out at another school
+    meeting = SIGNER.check_token("delaktighet", by_form["delaktighet"][1])
+    assert (meeting.datum, meeting.lasar, meeting.max_answers) == ("2025-11-14", "2025/26", 4)
+    assert "(möte 2025-11-14)" in by_form["delaktighet"][0]

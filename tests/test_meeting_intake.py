@@ -18,8 +18,8 @@ from backoffice.cli import main
 from backoffice.intake.links import form_url
 from backoffice.store.files import COUNTER_NAME, read_rows
 from fake_sheets import fake_sheets  # noqa: F401,E402 - the fixture
-from intake_support import (LASAR, SECRET, frictionless_validate, hidden_fields, intake_server, open_form, running_server,  # noqa: F401
-                            schools, submit)
+from intake_support import (LASAR, SECRET, frictionless_validate, hidden_fields, intake_server, open_form,  # noqa: F401
+                            page_text, running_server, schools, submit)
 
 MEETING = {
     "datum": "2025-10-03", "sammankallande": "skola", "antal_verksamheter": "3", "alla_kallade_deltog": "nej",
@@ -30,10 +30,6 @@ MEETING = {
 ANSWER = {"svarande": "barn/ung", "blev_lyssnad": "4", "forstod_beslut": "5", "utgar_fran_behov": "3",
           "vet_vem_kontakta": "2", "kandes_tryggt": "5", "kommentar": "Det var bra att jag fick vara med."}
 MEETING_DAY = "2025-10-03"
-
-
-def text_of(html: str) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def payload(token: str) -> dict:
@@ -49,7 +45,7 @@ def payload(token: str) -> dict:
 
 
 def survey_link(server, school: str = "", *, organisation: str = "", datum: str = MEETING_DAY, **kwargs) -> str:
-    token = server.signer.make_survey_token(datum, skolenhetskod=school, organisation=organisation, **kwargs)
+    token = server.signer.make_meeting_token("delaktighet", datum, skolenhetskod=school, organisation=organisation, **kwargs)
     return form_url(server.base_url, "delaktighet", token)
 
 
@@ -63,8 +59,8 @@ def test_a_meeting_report_is_stored_and_its_receipt_offers_the_survey_link(intak
     session = requests.Session()
     link = intake_server.link("motesrapport", schools[0])
     response = submit(session, intake_server, "motesrapport", link, MEETING)
-    assert response.status_code == 200, text_of(response.text)[:400]
-    text = text_of(response.text)
+    assert response.status_code == 200, page_text(response.text)[:400]
+    text = page_text(response.text)
     assert "Tack! Ditt svar är mottaget" in text and "Enkät till barnet och vårdnadshavarna" in text
     (row,) = read_rows(intake_server.data_dir, "motesrapport")
     assert (row["skolenhetskod"], row["organisation"], row["barnet_deltog"]) == (schools[0], "", "på annat sätt")
@@ -79,14 +75,14 @@ def test_a_meeting_report_is_stored_and_its_receipt_offers_the_survey_link(intak
     again = session.get(response.url, timeout=10)
     assert unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', again.text).group(1)) == survey
     opened = session.get(survey.replace("http://localhost", intake_server.base_url), timeout=10)
-    assert opened.status_code == 200 and "Vad tyckte du om mötet?" in text_of(opened.text)
+    assert opened.status_code == 200 and "Vad tyckte du om mötet?" in page_text(opened.text)
 
 
 def test_behind_a_proxy_the_receipt_offers_the_survey_at_the_public_address(built_site, tmp_path, schools):
     with running_server(built_site, tmp_path / "store", public_url="https://sip.example.se") as server:
         session = requests.Session()
         response = submit(session, server, "motesrapport", server.link("motesrapport", schools[0]), MEETING)
-        assert response.status_code == 200, text_of(response.text)[:400]
+        assert response.status_code == 200, page_text(response.text)[:400]
     survey = unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', response.text).group(1))
     assert survey.startswith("https://sip.example.se/blanketter/delaktighet/?lank=")
 
@@ -101,8 +97,8 @@ def test_an_old_receipt_says_its_survey_link_has_expired(intake_server, schools,
         "motesrapport", [dict(MEETING, skolenhetskod=schools[0], organisation="")])
     link = intake_server.link("motesrapport", schools[0])
     response = requests.get(link + "&kvitto=" + receipt.kvitto, timeout=10)
-    assert response.status_code == 200, text_of(response.text)[:400]
-    text = text_of(response.text)
+    assert response.status_code == 200, page_text(response.text)[:400]
+    text = page_text(response.text)
     assert receipt.kvitto in text
     assert f"gällde till och med {(long_ago + timedelta(days=60)).isoformat()} och har slutat gälla" in text
     assert 'class="sip-lank"' not in response.text
@@ -113,10 +109,10 @@ def test_a_meeting_outside_school_is_reported_with_an_organisation_link(intake_s
     link = form_url(intake_server.base_url, "motesrapport", token)
     session = requests.Session()
     form = session.get(link, timeout=10)
-    assert "Verksamhet" in text_of(form.text) and "Socialtjänst" in text_of(form.text)
+    assert "Verksamhet" in page_text(form.text) and "Socialtjänst" in page_text(form.text)
     answer = dict(MEETING, sammankallande="socialtjänst")
     response = submit(session, intake_server, "motesrapport", link, answer)
-    assert response.status_code == 200, text_of(response.text)[:400]
+    assert response.status_code == 200, page_text(response.text)[:400]
     (row,) = read_rows(intake_server.data_dir, "motesrapport")
     assert (row["skolenhetskod"], row["organisation"]) == ("", "socialtjänst")
     survey = unescape(re.search(r'class="sip-lank"><a href="([^"]+)"', response.text).group(1))
@@ -130,13 +126,13 @@ def test_an_invalid_meeting_report_is_shown_again_with_the_message_and_not_store
     link = intake_server.link("motesrapport", schools[0])
     response = submit(session, intake_server, "motesrapport", link, dict(MEETING, ersattare_skickades="ej aktuellt"))
     assert response.status_code == 422
-    assert "inte ej aktuellt" in text_of(response.text)
+    assert "inte ej aktuellt" in page_text(response.text)
     assert read_rows(intake_server.data_dir, "motesrapport") == []
 
 
 def refused(server, response, form_id, text):
-    assert response.status_code == 403, text_of(response.text)[:300]
-    assert text in text_of(response.text) and "Inget har sparats" in text_of(response.text)
+    assert response.status_code == 403, page_text(response.text)[:300]
+    assert text in page_text(response.text) and "Inget har sparats" in page_text(response.text)
     assert read_rows(server.data_dir, form_id) == []
 
 
@@ -167,8 +163,8 @@ def test_a_survey_answer_is_stored_without_the_date_or_the_link(intake_server, s
     link = survey_link(intake_server, schools[2])
     session = requests.Session()
     response = submit(session, intake_server, "delaktighet", link, ANSWER)
-    assert response.status_code == 200, text_of(response.text)[:400]
-    assert "Tack för dina svar!" in text_of(response.text)
+    assert response.status_code == 200, page_text(response.text)[:400]
+    assert "Tack för dina svar!" in page_text(response.text)
     assert ANSWER["kommentar"] not in response.text  # the answer is not shown again
     (row,) = read_rows(intake_server.data_dir, "delaktighet")
     assert (row["skolenhetskod"], row["lasar"], row["svarande"], row["utgar_fran_behov"]) == (
@@ -194,10 +190,10 @@ def test_the_fifth_answer_on_a_default_link_is_refused_and_nothing_is_stored(int
     session = requests.Session()
     # Opening the used-up link says so at once ...
     opened = session.get(link, timeout=10)
-    assert opened.status_code == 403 and "redan tagit emot alla svar" in text_of(opened.text)
+    assert opened.status_code == 403 and "redan tagit emot alla svar" in page_text(opened.text)
     # ... and a post prepared before the fourth answer went in is refused too.
     fifth = post(intake_server, "delaktighet", token_of(link), dict(ANSWER, svarande="vårdnadshavare"))
-    assert fifth.status_code == 403 and "Inget har sparats" in text_of(fifth.text)
+    assert fifth.status_code == 403 and "Inget har sparats" in page_text(fifth.text)
     assert len(read_rows(intake_server.data_dir, "delaktighet")) == 4
     # Another meeting's link still takes answers.
     other = submit(requests.Session(), intake_server, "delaktighet", survey_link(intake_server, schools[0]), ANSWER)
@@ -246,21 +242,21 @@ def test_a_comment_with_personal_data_is_refused_without_repeating_it(intake_ser
     response = submit(requests.Session(), intake_server, "delaktighet", link,
                       dict(ANSWER, kommentar="Ring mamma på 070-123 45 67"))
     assert response.status_code == 422
-    assert "telefonnummer" in text_of(response.text) and "123 45 67" not in response.text.split("<textarea")[0]
+    assert "telefonnummer" in page_text(response.text) and "123 45 67" not in response.text.split("<textarea")[0]
     assert read_rows(intake_server.data_dir, "delaktighet") == []
     # A refused answer takes no place on the link.
     assert not (intake_server.data_dir / COUNTER_NAME).exists()
 
 
 def test_survey_posts_are_rate_limited_per_link_and_per_client(built_site, tmp_path, schools):
-    with running_server(built_site, tmp_path / "store", survey_rate_per_link=(3, 600),
-                        survey_rate_per_client=(5, 600)) as server:
+    with running_server(built_site, tmp_path / "store", meeting_rate_per_link=(3, 600),
+                        meeting_rate_per_client=(5, 600)) as server:
         token = token_of(survey_link(server, schools[0]))
         bad = dict(ANSWER, blev_lyssnad="9")  # invalid posts count as well: guessing costs tries
         assert [post(server, "delaktighet", token, bad).status_code for _ in range(3)] == [422] * 3
         limited = post(server, "delaktighet", token, ANSWER)
         assert limited.status_code == 429
-        assert "För många försök" in text_of(limited.text) and "Inget har sparats" in text_of(limited.text)
+        assert "För många försök" in page_text(limited.text) and "Inget har sparats" in page_text(limited.text)
         assert limited.headers["Retry-After"] == "600"
         # Every post counts for the client, the refused one too (4 so far): one more on a fresh link
         # is the fifth and goes in, the sixth reaches the per-client limit.
@@ -296,6 +292,17 @@ def test_links_command_writes_survey_links_for_one_meeting(tmp_path, schools, mo
     assert len(urls) == 2 and urls[0] != urls[1]
     claims = LinkSigner(SECRET).check_token("delaktighet", token_of(urls[0]))
     assert (claims.skolenhetskod, claims.datum, claims.max_answers) == (schools[0], yesterday, 3)
+    # Without --svar-per-lank and --giltig-dagar the form's own numbers hold: 4 answers, 60 days.
+    default = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--organisation", "region",
+                                        "--datum", yesterday])
+    assert default.exit_code == 0, default.output
+    assert "tar emot 4 svar och gäller i 60 dagar" in default.output
+    (url,) = re.findall(r"http://\S+/blanketter/delaktighet/\?lank=\S+", default.output)
+    claims = LinkSigner(SECRET).check_token("delaktighet", token_of(url))
+    assert (claims.organisation, claims.max_answers) == ("region", 4)
+    assert 59 < (claims.expires - time.time()) / 86400 <= 60
+    unknown = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", "99999999", "--datum", yesterday])
+    assert unknown.exit_code == 2 and "finns inte i skolregistret" in unknown.output
     bad = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--datum", yesterday])
     assert bad.exit_code == 2 and "--skola" in bad.output
     future = CliRunner().invoke(main, ["links", "--form", "delaktighet", "--skola", schools[0],
@@ -333,7 +340,19 @@ def test_with_a_google_sheet_as_store_the_answer_count_stays_on_disk(built_site,
         for _ in range(2):
             assert submit(requests.Session(), server, "delaktighet", link, ANSWER).status_code == 200
         third = post(server, "delaktighet", token_of(link), ANSWER)
-        assert third.status_code == 403 and "Inget har sparats" in text_of(third.text)
+        assert third.status_code == 403 and "Inget har sparats" in page_text(third.text)
     values = fake_sheets.values(key, "delaktighet")
     assert len(values) == 1 + 2 and MEETING_DAY not in str(values)
     assert list(json.loads((tmp_path / "store" / COUNTER_NAME).read_text("utf-8")).values()) == [2]
+
+
+def test_the_rate_limit_is_a_sliding_window():
+    from backoffice.intake.ratelimit import RateLimiter
+
+    now = [1000.0]
+    limiter = RateLimiter(2, 600, clock=lambda: now[0])
+    assert [limiter.allow("a"), limiter.allow("a"), limiter.allow("a"), limiter.allow("b")] == [True, True, False, True]
+    now[0] += 599
+    assert not limiter.allow("a")  # the refused try is not counted, the first two still are
+    now[0] += 2
+    assert limiter.allow("a") and limiter.allow("a") and not limiter.allow("a")

@@ -18,7 +18,7 @@ LIX_LIMIT = 25
 
 def survey_link(server, school, **kwargs):
     return form_url(server.base_url, "delaktighet",
-                    server.signer.make_survey_token("2025-10-03", skolenhetskod=school, **kwargs))
+                    server.signer.make_meeting_token("delaktighet", "2025-10-03", skolenhetskod=school, **kwargs))
 
 
 def assert_axe_clean(page, label):

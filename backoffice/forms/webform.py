@@ -13,12 +13,11 @@ from dataclasses import dataclass, field as dc_field
 from html import escape
 
 from backoffice.forms import schema as schemas
+from backoffice.forms.schema import ORGANISATION, SCHOOL, SCHOOL_YEAR, Form
+# The page markers belong to the page shell; the site's macro reads them from here.
+from backoffice.intake.shell import END, START  # noqa: F401 - re-exported
+from backoffice.intake.links import TOKEN_PARAM
 
-# The built page wraps its form in these markers; the intake service swaps what lies between
-# them for the form bound to one link.
-START, END = "<!--sip-form:{form_id}-->", "<!--/sip-form-->"
-# Fields whose value comes from the signed link, never from what the sender types.
-BOUND_FIELDS = ("skolenhetskod", "lasar", "organisation")
 _YES_NO_LABELS = {"ja": "Ja", "nej": "Nej", "pågår": "Pågår"}
 
 
@@ -30,13 +29,15 @@ class Binding:
     skolnamn: str
     lasar: str
     organisation: str = ""
-    # Survey links: the meeting's date (shown, never stored: answers keep only the school year).
+    # Meeting links: the meeting's date (shown, never stored: answers keep only the school year).
     datum: str = ""
+    # The form's field holding the school year the link gives.
+    year_field: str = SCHOOL_YEAR
 
     def bound_value(self, name: str) -> str:
-        """The value the link gives a bound field."""
-        return {"skolenhetskod": self.skolenhetskod, "lasar": self.lasar,
-                "organisation": self.organisation}.get(name, "")
+        """The value the link gives a bound field (see `Form.bound_fields`)."""
+        return {SCHOOL: self.skolenhetskod, ORGANISATION: self.organisation,
+                self.year_field: self.lasar}.get(name, "")
 
 
 @dataclass
@@ -99,9 +100,9 @@ def _option_label(value: str, field=None) -> str:
     return _YES_NO_LABELS.get(value, value[:1].upper() + value[1:])
 
 
-def _survey(form_id: str) -> bool:
+def _survey(form: Form) -> bool:
     """The child-friendly layout: big answer targets, one statement at a time on a small screen."""
-    return schemas.form_info(form_id).get("layout") == "enkat"
+    return form.layout == "enkat"
 
 
 def _is_required(field) -> bool:
@@ -140,9 +141,9 @@ def _selected_values(value) -> list[str]:
     return schemas.split_list(str(value or ""))
 
 
-def _field_html(field, state: FormState, form_id: str, position: str = "") -> str:
+def _field_html(field, state: FormState, form: Form, position: str = "") -> str:
     name, widget, ui = field.name, _widget(field), schemas.ui_hints(field)
-    survey = _survey(form_id)
+    survey = _survey(form)
     fid = field_id(name)
     messages = [e.message for e in state.errors if e.field == name]
     value = state.values.get(name, "")
@@ -171,71 +172,73 @@ def _field_html(field, state: FormState, form_id: str, position: str = "") -> st
         wrapper_attrs += _attr("data-show-if", control) + _attr("data-show-value", wanted)
 
     if widget in ("radio", "checkboxes"):
-        kind = "radio" if widget == "radio" else "checkbox"
-        chosen = _selected_values(value) if kind == "checkbox" else [str(value)]
-        items = []
-        for i, option in enumerate(_options(field)):
-            checked = " checked" if option in chosen else ""
-            items.append(
-                f'<div class="sip-choice"><input type="{kind}" id="f-{name}-{i}"{_attr("name", name)}'
-                f'{_attr("value", option)}{checked}> '
-                f'<label for="f-{name}-{i}">{escape(_option_label(option, field))}</label></div>'
-            )
-        inline = len(items) <= 3 and kind == "radio" and not survey
-        scale = " sip-question--scale" if survey and field.type == "integer" else ""
-        step = f'<span class="sip-step">{escape(position)}</span> ' if position else ""
-        return (
-            f"<div{wrapper_attrs}>"
-            f'<fieldset class="sip-question{" sip-question--inline" if inline else ""}{scale}"'
-            f"{describedby}>"
-            f'<legend class="sip-label">{step}{_label_text(field, survey)}</legend>'
-            + "".join(parts)
-            + f'<div class="sip-choices">{"".join(items)}</div>'
-            "</fieldset></div>"
-        )
-
+        legend = _label_text(field, survey)
+        if position:
+            legend = f'<span class="sip-step">{escape(position)}</span> {legend}'
+        css, choices = _choices_html(field, widget, value, survey)
+        return (f'<div{wrapper_attrs}><fieldset class="{css}"{describedby}>'
+                f'<legend class="sip-label">{legend}</legend>{"".join(parts)}{choices}</fieldset></div>')
     label = f'<label class="sip-label" for="{fid}">{_label_text(field, survey)}</label>'
     common = f'id="{fid}"{_attr("name", name)}{describedby}{invalid}{required}'
+    return f"<div{wrapper_attrs}>{label}{''.join(parts)}{_control_html(field, widget, common, value)}</div>"
+
+
+def _choices_html(field, widget: str, value, survey: bool) -> tuple[str, str]:
+    """A radio or checkbox group: the class of its fieldset, and its choices."""
+    name = field.name
+    kind = "radio" if widget == "radio" else "checkbox"
+    chosen = _selected_values(value) if kind == "checkbox" else [str(value)]
+    items = []
+    for i, option in enumerate(_options(field)):
+        checked = " checked" if option in chosen else ""
+        items.append(
+            f'<div class="sip-choice"><input type="{kind}" id="f-{name}-{i}"{_attr("name", name)}'
+            f'{_attr("value", option)}{checked}> '
+            f'<label for="f-{name}-{i}">{escape(_option_label(option, field))}</label></div>'
+        )
+    inline = len(items) <= 3 and kind == "radio" and not survey
+    scale = " sip-question--scale" if survey and field.type == "integer" else ""
+    css = f'sip-question{" sip-question--inline" if inline else ""}{scale}'
+    return css, f'<div class="sip-choices">{"".join(items)}</div>'
+
+
+def _control_html(field, widget: str, common: str, value) -> str:
+    """The one control of a field that is not a choice group (`common`: its id, name and aria attributes)."""
     if widget == "select":
         options = ['<option value="">Välj ett alternativ</option>']
         for option in _options(field):
             selected = " selected" if option == value else ""
             options.append(f'<option{_attr("value", option)}{selected}>{escape(option)}</option>')
-        control_html = f'<select {common}>{"".join(options)}</select>'
-    elif widget == "textarea":
-        limit = field.constraints.get("maxLength")
-        extra = ""
-        if limit:
-            extra = _attr("maxlength", limit) + _attr("data-counter", limit)
-        control_html = f'<textarea {common} rows="6"{extra}>{escape(str(value))}</textarea>'
-        if limit:
-            # The server-rendered text is right without JavaScript; forms.js keeps it live.
-            left = limit - len(str(value))
-            control_html += (f'<p class="sip-counter" id="{fid}-counter" aria-live="polite">'
-                             f"Högst {limit} tecken. Du har {left} tecken kvar.</p>")
-    elif widget == "number":
+        return f'<select {common}>{"".join(options)}</select>'
+    limit = field.constraints.get("maxLength")
+    if widget == "textarea":
+        if not limit:
+            return f'<textarea {common} rows="6">{escape(str(value))}</textarea>'
+        # The server-rendered text is right without JavaScript; forms.js keeps it live.
+        return (f'<textarea {common} rows="6"{_attr("maxlength", limit)}{_attr("data-counter", limit)}>'
+                f"{escape(str(value))}</textarea>"
+                f'<p class="sip-counter" id="{field_id(field.name)}-counter" aria-live="polite">'
+                f"Högst {limit} tecken. Du har {limit - len(str(value))} tecken kvar.</p>")
+    if widget == "number":
         minimum = field.constraints.get("minimum")
         extra = _attr("min", minimum) if minimum is not None else ""
-        control_html = (f'<input type="number" {common}{extra} step="1" inputmode="numeric" '
-                        f'class="sip-input sip-input--short"{_attr("value", value)}>')
-    elif widget == "date":
-        control_html = f'<input type="date" {common} class="sip-input sip-input--short"{_attr("value", value)}>'
-    else:
-        placeholder = ui.get("placeholder")
-        extra = _attr("placeholder", placeholder) if placeholder else ""
-        limit = field.constraints.get("maxLength")
-        extra += _attr("maxlength", limit) if limit else ""
-        control_html = f'<input type="text" {common} class="sip-input"{extra}{_attr("value", value)}>'
-    return f"<div{wrapper_attrs}>{label}{''.join(parts)}{control_html}</div>"
+        return (f'<input type="number" {common}{extra} step="1" inputmode="numeric" '
+                f'class="sip-input sip-input--short"{_attr("value", value)}>')
+    if widget == "date":
+        return f'<input type="date" {common} class="sip-input sip-input--short"{_attr("value", value)}>'
+    placeholder = schemas.ui_hints(field).get("placeholder")
+    extra = _attr("placeholder", placeholder) if placeholder else ""
+    extra += _attr("maxlength", limit) if limit else ""
+    return f'<input type="text" {common} class="sip-input"{extra}{_attr("value", value)}>'
 
 
-def _error_summary(fields_by_name: dict, errors: list[FieldError]) -> str:
+def _error_summary(form: Form, errors: list[FieldError]) -> str:
     if not errors:
         return ""
     items = []
     for error in errors:
-        field = fields_by_name.get(error.field)
-        if field is not None and error.field not in BOUND_FIELDS:
+        field = form.field(error.field) if error.field else None
+        if field is not None and error.field not in form.bound_fields:
             target = _first_input_id(field.name, _widget(field))
             title = field.title or field.name
             # Out of context a message needs its question, unless it already names it.
@@ -254,9 +257,9 @@ def _error_summary(fields_by_name: dict, errors: list[FieldError]) -> str:
     )
 
 
-def _binding_html(form_id: str, field_names: list[str], binding: Binding | None) -> str:
-    has_year = "lasar" in field_names
-    if binding is None and _survey(form_id):
+def _binding_html(form: Form, binding: Binding | None) -> str:
+    has_year = form.year is not None and form.year.field in form.bound_fields
+    if binding is None and form.meeting_link:
         return ('<div class="sip-binding sip-binding--preview"><p><strong>Du behöver en länk för att '
                 "svara.</strong> Du får länken av den som kallade till mötet. Här kan du se frågorna.</p></div>")
     if binding is None:
@@ -264,14 +267,14 @@ def _binding_html(form_id: str, field_names: list[str], binding: Binding | None)
             '<div class="sip-binding sip-binding--preview">'
             "<p><strong>Du behöver en personlig länk för att skicka in blanketten.</strong> "
             "Länken kommer från SIP-samordnaren och fyller i skolan"
-            f'{" eller verksamheten" if "organisation" in field_names else ""}'
+            f'{" eller verksamheten" if form.organisations else ""}'
             f'{" och läsåret" if has_year else ""} åt dig. Här kan du se frågorna i förväg.</p></div>'
         )
     if binding.organisation:
         rows = [f"<dt>Verksamhet</dt><dd>{escape(binding.skolnamn)}</dd>"]
     else:
         rows = [f"<dt>Skola</dt><dd>{escape(binding.skolnamn)}"
-                + ("" if _survey(form_id) else f" (skolenhetskod {escape(binding.skolenhetskod)})") + "</dd>"]
+                + ("" if _survey(form) else f" (skolenhetskod {escape(binding.skolenhetskod)})") + "</dd>"]
     if binding.datum:
         rows.append(f"<dt>Mötet</dt><dd>{escape(binding.datum)}</dd>")
     elif has_year:
@@ -282,21 +285,18 @@ def _binding_html(form_id: str, field_names: list[str], binding: Binding | None)
 def render_form(form_id: str, state: FormState | None = None) -> str:
     """The whole form as HTML, unbound (a preview on the site) or bound to one school's link."""
     state = state or FormState()
-    schema = schemas.load_schema(form_id)
-    fields_by_name = {f.name: f for f in schema.fields}
-    names = list(fields_by_name)
-    info = schemas.form_info(form_id)
+    form = schemas.load_form(form_id)
     # One fieldset per group, in the order groups first appear (a group is never split in two).
     groups: dict[str, list] = {}
-    for field in schema.fields:
-        if field.name not in BOUND_FIELDS:
+    for field in form.fields:
+        if field.name not in form.bound_fields:
             groups.setdefault(schemas.ui_hints(field).get("group") or "", []).append(field)
-    survey = _survey(form_id)
+    survey = _survey(form)
     body = []
     for legend, fields in groups.items():
         # A survey's run of 1–5 statements pages one at a time on a small screen ("2 av 5").
         paging = survey and len(fields) > 1 and all(f.type == "integer" for f in fields)
-        inner = "".join(_field_html(f, state, form_id, f"{i} av {len(fields)}" if paging else "")
+        inner = "".join(_field_html(f, state, form, f"{i} av {len(fields)}" if paging else "")
                         for i, f in enumerate(fields, start=1))
         if paging:
             inner = f'<div class="sip-pages">{inner}</div>'
@@ -307,20 +307,20 @@ def render_form(form_id: str, state: FormState | None = None) -> str:
             body.append(inner)
     hidden = ""
     if state.token:
-        hidden += f'<input type="hidden" name="lank"{_attr("value", state.token)}>'
+        hidden += f'<input type="hidden"{_attr("name", TOKEN_PARAM)}{_attr("value", state.token)}>'
     if state.csrf:
         hidden += f'<input type="hidden" name="csrf"{_attr("value", state.csrf)}>'
     action = _attr("action", state.action) if state.action else ""
-    intro = info.get("intro") or ""
+    intro = form.intro
     note = ("Välj ett svar på varje fråga. Det finns inga rätt eller fel svar." if survey
             else "Frågor märkta (obligatorisk) måste besvaras.")
     button = "Skicka svaren" if survey else "Skicka in"
     return (
         f'<div class="sip-form{" sip-form--enkat" if survey else ""}" id="sip-form-{escape(form_id)}" '
         f'data-form="{escape(form_id)}">'
-        + _error_summary(fields_by_name, state.errors)
+        + _error_summary(form, state.errors)
         + (f'<p class="sip-intro">{escape(intro)}</p>' if intro else "")
-        + _binding_html(form_id, names, state.binding)
+        + _binding_html(form, state.binding)
         + f'<form method="post"{action} novalidate accept-charset="utf-8">'
         + hidden
         + f'<p class="sip-required-note">{note}</p>'

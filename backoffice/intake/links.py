@@ -1,8 +1,10 @@
 """Signed links: a token binds form, school (or organisation) and school year, and expires.
 
-Survey links (the child and guardian survey after a meeting) bind the school or organisation and
-the meeting's date only, never a person, plus a random part so two meetings on one day get two
-links, and the number of answers the link takes.
+A form's schema says how it is linked (`sip:form.link`). School links go out once per school and
+school year in a mail merge. Meeting links (for a form answered after one meeting, such as a
+survey for the child and guardians) bind the school or organisation and the meeting's date only,
+never a person, plus a random part so two meetings on one day get two links, and the number of
+answers the link takes. Defaults for both come from the form.
 
 Tokens are made with itsdangerous (HMAC-SHA1 over a compact JSON payload) and a salt per purpose
 and form, so a link for one form never opens another and a CSRF token is never a link. The secret
@@ -13,9 +15,9 @@ default store), created on first use with mode 600 so it never travels with the 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import os
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -24,20 +26,22 @@ from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
+from backoffice import schoolyear
+from backoffice.errors import SipError
+from backoffice.forms.schema import SCHOOL, all_forms, load_form
+
 SECRET_ENV = "SIP_SECRET_KEY"
 SECRET_FILE = "secret.key"
-DEFAULT_VALID_DAYS = 120
-# A survey link: a child and up to three guardians answer, within two months of the meeting.
-DEFAULT_SURVEY_ANSWERS = 4
-SURVEY_VALID_DAYS = 60
-SURVEY_FORM = "delaktighet"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The query parameter (and hidden field) that carries a link's token.
 TOKEN_PARAM = "lank"
-_LASAR = re.compile(r"^(\d{4})/(\d{2})$")
+# Every form page lives under this path of the built site.
+FORMS_PREFIX = "/blanketter"
+DEMO_VALID_DAYS = 30
 _CSRF_MAX_AGE = 8 * 3600
+_LINK_COLUMNS = ["skolenhetskod", "skolnamn", "lank"]
 
 
-class LinkError(Exception):
+class LinkError(SipError):
     """A link that may not be used; `reason` says why and the message is Swedish."""
 
     MESSAGES = {
@@ -60,6 +64,14 @@ class LinkError(Exception):
         super().__init__(self.MESSAGES[reason])
 
 
+class SecretError(SipError, ValueError):
+    """The signing secret is unusable (too short); the message is Swedish."""
+
+
+class LinkRequestError(SipError):
+    """Links asked for something they cannot bind (an unknown school, a meeting not yet held)."""
+
+
 @dataclass(frozen=True)
 class LinkClaims:
     """What a valid link says: which form, for which school and school year, valid until when."""
@@ -70,7 +82,7 @@ class LinkClaims:
     expires: int
     # For links that are not a school's: the organisation outside school.
     organisation: str = ""
-    # Survey links only: the meeting's date and how many answers the link takes.
+    # Meeting links only: the meeting's date and how many answers the link takes.
     datum: str = ""
     max_answers: int = 0
 
@@ -78,10 +90,6 @@ class LinkClaims:
 def secret_path(data_dir) -> Path:
     """Where the secret is kept when SIP_SECRET_KEY is not set: beside the data directory."""
     return Path(data_dir).resolve().parent / SECRET_FILE
-
-
-class SecretError(ValueError):
-    """The signing secret is unusable (too short); the message is Swedish."""
 
 
 def load_secret(data_dir) -> str:
@@ -112,12 +120,8 @@ def load_secret(data_dir) -> str:
     return secret
 
 
-def check_lasar(lasar: str) -> str:
-    """Return `lasar` if written like 2025/26 with the second year following the first, else raise."""
-    match = _LASAR.match(lasar or "")
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"Läsåret ”{lasar}” ska skrivas som 2025/26, där andra året följer på det första.")
-    return lasar
+def _expiry(valid_days: int, now: float | None) -> int:
+    return int((now if now is not None else time.time()) + valid_days * 86400)
 
 
 class LinkSigner:
@@ -129,37 +133,44 @@ class LinkSigner:
     def _serializer(self, form_id: str) -> URLSafeSerializer:
         return URLSafeSerializer(self._secret, salt=f"sip-handboken/lank/{form_id}")
 
-    def make_token(self, form_id: str, skolenhetskod: str, lasar: str, *,
-                   valid_days: int = DEFAULT_VALID_DAYS, now: float | None = None, organisation: str = "") -> str:
-        """A token for one school's (or, with `organisation` and no school, one organisation's) link."""
-        expires = int((now if now is not None else time.time()) + valid_days * 86400)
-        payload = {"f": form_id, "s": skolenhetskod, "l": lasar, "e": expires}
+    def make_token(self, form_id: str, skolenhetskod: str, lasar: str, *, valid_days: int | None = None,
+                   now: float | None = None, organisation: str = "") -> str:
+        """A token for one school's (or, with `organisation` and no school, one organisation's) link.
+
+        Valid for the form's `link_valid_days` unless `valid_days` says otherwise.
+        """
+        days = valid_days if valid_days is not None else load_form(form_id).link_valid_days
+        payload = {"f": form_id, "s": skolenhetskod, "l": lasar, "e": _expiry(days, now)}
         if organisation:
             payload["o"] = organisation
         return self._serializer(form_id).dumps(payload)
 
-    def make_survey_token(self, datum: str, *, skolenhetskod: str = "", organisation: str = "",
-                          max_answers: int = DEFAULT_SURVEY_ANSWERS, valid_days: int = SURVEY_VALID_DAYS,
-                          nonce: str | None = None, now: float | None = None) -> str:
-        """A survey link's token: school or organisation, meeting date, answers it takes; no identity.
+    def make_meeting_token(self, form_id: str, datum: str, *, skolenhetskod: str = "", organisation: str = "",
+                           max_answers: int | None = None, valid_days: int | None = None,
+                           nonce: str | None = None, now: float | None = None) -> str:
+        """A meeting link's token: school or organisation, meeting date, answers it takes; no identity.
 
+        The answers and the validity default to the form's `answers_per_link` and `link_valid_days`.
         The nonce only tells two meetings on one day apart; give one derived from the meeting
-        report (see `survey_nonce`) to get the same link every time for the same meeting.
+        report (see `meeting_nonce`) to get the same link every time for the same meeting.
         """
+        form = load_form(form_id)
+        if not form.meeting_link:
+            raise ValueError(f"{form_id} is not answered through meeting links")
         if bool(skolenhetskod) == bool(organisation):
             raise ValueError("Ange skolenhetskod eller organisation, inte båda.")
-        lasar = lasar_of_date(datum)
-        if max_answers < 1:
-            raise ValueError("En enkätlänk måste kunna ta emot minst ett svar.")
-        expires = int((now if now is not None else time.time()) + valid_days * 86400)
-        payload = {"f": SURVEY_FORM, "s": skolenhetskod, "l": lasar, "d": datum, "m": int(max_answers),
-                   "n": nonce or secrets.token_urlsafe(6), "e": expires}
+        answers = max_answers if max_answers is not None else form.answers_per_link
+        if answers < 1:
+            raise ValueError("En möteslänk måste kunna ta emot minst ett svar.")
+        days = valid_days if valid_days is not None else form.link_valid_days
+        payload = {"f": form_id, "s": skolenhetskod, "l": schoolyear.of_date(datum), "d": datum,
+                   "m": int(answers), "n": nonce or secrets.token_urlsafe(6), "e": _expiry(days, now)}
         if organisation:
             payload["o"] = organisation
-        return self._serializer(SURVEY_FORM).dumps(payload)
+        return self._serializer(form_id).dumps(payload)
 
-    def survey_nonce(self, kvitto: str) -> str:
-        """A stable nonce for the survey link of one reported meeting (its receipt number)."""
+    def meeting_nonce(self, kvitto: str) -> str:
+        """A stable nonce for the meeting link of one reported meeting (its receipt number)."""
         return hashlib.sha256(f"{self._secret}/enkat/{kvitto}".encode()).hexdigest()[:10]
 
     def check_token(self, form_id: str, token: str | None, *, now: float | None = None) -> LinkClaims:
@@ -202,47 +213,85 @@ class LinkSigner:
         return secrets.compare_digest(str(bound), hashlib.sha256(token.encode()).hexdigest()[:32])
 
 
-def lasar_of_date(datum: str) -> str:
-    """The school year (from 1 July) of a date written YYYY-MM-DD; raises ValueError otherwise."""
-    import datetime as dt
-
-    if not _DATE.match(datum or ""):
-        raise ValueError(f"Datumet ”{datum}” ska skrivas ÅÅÅÅ-MM-DD, till exempel 2025-11-14.")
-    day = dt.date.fromisoformat(datum)
-    start = day.year if day.month >= 7 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def answer_key(token: str) -> str:
-    """The key a survey link's answer count is kept under: a hash, so the counter holds no link."""
+    """The key a meeting link's answer count is kept under: a hash, so the counter holds no link."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
+
+
+def form_path(form_id: str) -> str:
+    """The path of a form's page on the site."""
+    return f"{FORMS_PREFIX}/{form_id}/"
 
 
 def form_url(base_url: str, form_id: str, token: str) -> str:
     """The address of a form page with the token, as it goes into the mail merge."""
-    return f"{base_url.rstrip('/')}/blanketter/{form_id}/?{urlencode({TOKEN_PARAM: token})}"
+    return f"{base_url.rstrip('/')}{form_path(form_id)}?{urlencode({TOKEN_PARAM: token})}"
 
 
-def school_links(signer: LinkSigner, register: dict, form_id: str, lasar: str, base_url: str,
-                 *, valid_days: int = DEFAULT_VALID_DAYS, now: float | None = None) -> list[dict]:
-    """One row (skolenhetskod, skolnamn, lank) per school in the register, sorted by school name."""
-    check_lasar(lasar)
-    rows = []
-    for school in sorted(register.values(), key=lambda s: (s.skolnamn, s.skolenhetskod)):
-        token = signer.make_token(form_id, school.skolenhetskod, lasar, valid_days=valid_days, now=now)
-        rows.append({"skolenhetskod": school.skolenhetskod, "skolnamn": school.skolnamn,
-                     "lank": form_url(base_url, form_id, token)})
-    return rows
+def link_rows(signer: LinkSigner, register: dict, form_id: str, lasar: str, base_url: str,
+              *, valid_days: int | None = None, now: float | None = None) -> list[dict]:
+    """The mail merge of a school-link form: one row (skolenhetskod, skolnamn, lank) per school in the
+    register, sorted by name, then one per organisation outside school the form takes (no school code).
+    """
+    form = load_form(form_id)
+    lasar = schoolyear.parse(lasar)
+
+    def row(code: str, name: str, organisation: str = "") -> dict:
+        token = signer.make_token(form_id, code, lasar, valid_days=valid_days, now=now, organisation=organisation)
+        return {"skolenhetskod": code, "skolnamn": name, "lank": form_url(base_url, form_id, token)}
+
+    schools = sorted(register.values(), key=lambda s: (s.skolnamn, s.skolenhetskod)) if form.has(SCHOOL) else []
+    return ([row(s.skolenhetskod, s.skolnamn) for s in schools]
+            + [row("", organisation, organisation) for organisation in form.organisations])
 
 
-def organisation_links(signer: LinkSigner, organisations: list[str], form_id: str, lasar: str, base_url: str,
-                       *, valid_days: int = DEFAULT_VALID_DAYS, now: float | None = None) -> list[dict]:
-    """One row per organisation outside school (empty school code, the organisation as name)."""
-    check_lasar(lasar)
-    return [{"skolenhetskod": "", "skolnamn": organisation,
-             "lank": form_url(base_url, form_id, signer.make_token(form_id, "", lasar, valid_days=valid_days,
-                                                                   now=now, organisation=organisation))}
-            for organisation in organisations]
+def meeting_links(signer: LinkSigner, register: dict, form_id: str, base_url: str, datum: str, *,
+                  skolenhetskod: str = "", organisation: str = "", count: int = 1, max_answers: int | None = None,
+                  valid_days: int | None = None, today: dt.date | None = None) -> list[str]:
+    """`count` links to a meeting-link form for one meeting held by a school or an organisation.
+
+    Raises a Swedish SipError for a date that is not a day or lies ahead, an unknown school, or an
+    organisation the form does not take.
+    """
+    form = load_form(form_id)
+    if schoolyear.parse_date(datum) > (today or dt.date.today()):
+        raise LinkRequestError(f"Mötesdatumet {datum} ligger i framtiden. Skriv dagen då mötet hölls.")
+    if skolenhetskod and skolenhetskod not in register:
+        raise LinkRequestError(f"Skolenhetskoden {skolenhetskod} finns inte i skolregistret.")
+    if organisation and organisation not in form.organisations:
+        raise LinkRequestError(f"Organisationen ”{organisation}” finns inte. Välj en av: "
+                               f"{', '.join(form.organisations) or '(blanketten tar inga organisationer)'}.")
+    return [form_url(base_url, form_id, signer.make_meeting_token(
+                form_id, datum, skolenhetskod=skolenhetskod, organisation=organisation,
+                max_answers=max_answers, valid_days=valid_days))
+            for _ in range(count)]
+
+
+def demo_links(signer: LinkSigner, register: dict, base_url: str, lasar: str,
+               today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Links for trying the forms out: one per school-link form (each for another real school in the
+    register), and one per meeting-link form for a meeting held yesterday at the first school.
+    """
+    schools = sorted(register.values(), key=lambda s: s.skolenhetskod)
+    if not schools:
+        return []
+    yesterday = ((today or dt.date.today()) - dt.timedelta(days=1)).isoformat()
+    found = []
+    school_forms = [f for f in all_forms() if not f.meeting_link and f.has(SCHOOL)]
+    for i, form in enumerate(school_forms):
+        school = schools[i % len(schools)]
+        token = signer.make_token(form.id, school.skolenhetskod, lasar, valid_days=DEMO_VALID_DAYS)
+        found.append((f"{form.title} – {school.skolnamn}", form_url(base_url, form.id, token)))
+    for form in (f for f in all_forms() if f.meeting_link and f.has(SCHOOL)):
+        token = signer.make_meeting_token(form.id, yesterday, skolenhetskod=schools[0].skolenhetskod,
+                                          valid_days=DEMO_VALID_DAYS)
+        found.append((f"{form.title} – {schools[0].skolnamn} (möte {yesterday})", form_url(base_url, form.id, token)))
+    return found
+
+
+def meeting_forms() -> list[str]:
+    """The ids of the forms answered through meeting links."""
+    return [form.id for form in all_forms() if form.meeting_link]
 
 
 def write_links_csv(rows: list[dict], out) -> None:
@@ -251,8 +300,10 @@ def write_links_csv(rows: list[dict], out) -> None:
     UTF-8 with BOM, `;` and CRLF: a Swedish Excel opens that with one column per field and the
     letters å ä ö intact (without the BOM it guesses Windows-1252, and `,` is its decimal mark).
     """
-    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["skolenhetskod", "skolnamn", "lank"],
-                                delimiter=";", lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    try:
+        with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=_LINK_COLUMNS, delimiter=";", lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    except OSError as error:
+        raise LinkRequestError(f"Kunde inte skriva {out} ({error.strerror or error}).") from None
