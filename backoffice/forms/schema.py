@@ -35,6 +35,7 @@ import yaml
 
 from backoffice import config
 from backoffice.errors import SipError
+from backoffice.forms.editions import adapt, edition_forms
 from backoffice.forms.rules import Rule, parse_rules
 
 SUFFIX = ".schema.yaml"
@@ -174,15 +175,18 @@ class Form:
 
 # ---------------------------------------------------------------- reading the files
 
-_CACHE: dict[Path, tuple[int, Form]] = {}
+_CACHE: dict[tuple, Form] = {}
 
 
 def form_ids(forms_dir: Path | None = None) -> list[str]:
-    """The ids of all forms, sorted: the file names in the forms folder without `.schema.yaml`.
+    """The ids of the edition's forms, sorted: schema files in the forms folder without `.schema.yaml`.
 
     The folder is forms/ in the repository, or $SIP_FORMS (read at each call, so a test or an
-    installation can point every part of the back office at another set of forms)."""
-    return sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir or config.forms_dir()).glob("*" + SUFFIX))
+    installation can point every part of the back office at another set of forms). An edition
+    that lists its forms (backoffice.forms.editions) sees only those."""
+    found = sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir or config.forms_dir()).glob("*" + SUFFIX))
+    _, settings = edition_forms()
+    return found if settings is None else [f for f in found if f in settings]
 
 
 def schema_path(form_id: str, forms_dir: Path | None = None) -> Path:
@@ -196,11 +200,13 @@ def schema_path(form_id: str, forms_dir: Path | None = None) -> Path:
 def load_form(form_id: str, forms_dir: Path | None = None) -> Form:
     """The form with this id (read again only when its file changes); UnknownFormError if none."""
     path = schema_path(form_id, forms_dir)
-    stamp = path.stat().st_mtime_ns
-    cached = _CACHE.get(path)
-    if cached is None or cached[0] != stamp:
-        cached = _CACHE[path] = (stamp, _read_form(form_id, path))
-    return cached[1]
+    edition, settings = edition_forms()
+    own = (settings or {}).get(form_id) or {}
+    # Read again when the file changes, and per edition (its settings are part of the form).
+    key = (path, path.stat().st_mtime_ns, edition, repr(own))
+    if key not in _CACHE:
+        _CACHE[key] = _read_form(form_id, path, own, edition)
+    return _CACHE[key]
 
 
 def all_forms(forms_dir: Path | None = None) -> list[Form]:
@@ -208,7 +214,7 @@ def all_forms(forms_dir: Path | None = None) -> list[Form]:
     return [load_form(form_id, forms_dir) for form_id in form_ids(forms_dir)]
 
 
-def _read_form(form_id: str, path: Path) -> Form:
+def _read_form(form_id: str, path: Path, settings: dict | None = None, edition: str = "") -> Form:
     try:
         with open(path, encoding="utf-8") as handle:
             descriptor = yaml.safe_load(handle)
@@ -216,6 +222,7 @@ def _read_form(form_id: str, path: Path) -> Form:
         raise FormDefinitionError(f"{path.name}: filen är inte giltig YAML ({error}).") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
         raise FormDefinitionError(f"{path.name}: schemat saknar listan fields.")
+    descriptor = adapt(descriptor, settings, f"Utgåvan {edition}, forms.{form_id}")
     info = dict(descriptor.get(FORM_KEY) or {})
     names = [f.get("name") for f in descriptor["fields"]]
     where = f"{path.name}, {FORM_KEY}"
