@@ -62,13 +62,13 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(site_dir: Path, data_dir: Path, threads: int = 8, store=None, **app_options):
+def running_server(site_dir: Path, data_dir: Path, threads: int = 8, store=None, port: int = 0, **app_options):
     """Start the intake app under waitress on a free port of 127.0.0.1; stop it afterwards.
 
     `app_options` go to create_app (for example smaller rate limits for a test).
     """
     app = create_app(site_dir, data_dir, secret=SECRET, store=store, **app_options)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
     stop = threading.Event()
 
     def loop():

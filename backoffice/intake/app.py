@@ -41,11 +41,13 @@ class SiteNotBuilt(SipError):
 def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: str | None = None,
                max_body: int = MAX_BODY, meeting_rate_per_client: tuple[int, float] = MEETING_RATE_PER_CLIENT,
                meeting_rate_per_link: tuple[int, float] = MEETING_RATE_PER_LINK,
-               public_url: str | None = None) -> Flask:
+               public_url: str | None = None, sign_in=None, clock=None) -> Flask:
     """The intake service as a Flask app: the built site plus the form pages and their posts.
 
     `public_url` is the address people use (https://sip.example.se behind a proxy); links the
     service writes, such as the meeting link on a meeting report's receipt, start with it.
+    `sign_in` (a SignInConfig) says who may sign in on the coordinator's side (default: the
+    edition's and the environment's settings); `clock` is the time the sign-in sessions go by.
     """
     shell = Shell(_built_site(site_dir))
     data_dir = Path(data_dir) if data_dir is not None else config.default_data_dir()
@@ -53,9 +55,10 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
         from backoffice.register import load_register
 
         register = load_register()
+    secret = secret or load_secret(data_dir)
     intake = Intake(
         shell=shell,
-        signer=LinkSigner(secret or load_secret(data_dir)),
+        signer=LinkSigner(secret),
         store=store if store is not None else FileStore(data_dir),
         register=register,
         forms=tuple(f for f in schemas.form_ids() if shell.has_form_page(f)),
@@ -69,9 +72,21 @@ def create_app(site_dir, data_dir=None, *, store=None, register=None, secret: st
     app.extensions[EXTENSION] = intake
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    _install_coordinator(app, data_dir, secret, public_url, sign_in, clock)
     add_error_pages(app)
     add_security_headers(app, shell)
     return app
+
+
+def _install_coordinator(app: Flask, data_dir: Path, secret: str, public_url, sign_in, clock) -> None:
+    import time
+
+    from backoffice.coordinator.config import SignInConfig
+    from backoffice.coordinator.console import install
+    from backoffice.edition import load_edition
+
+    config = sign_in if sign_in is not None else SignInConfig.from_edition(load_edition().section("sign_in"))
+    install(app, data_dir=data_dir, secret=secret, public_url=public_url, config=config, clock=clock or time.time)
 
 
 def _built_site(site_dir) -> Path:

@@ -15,6 +15,7 @@ default store), created on first use with mode 600 so it never travels with the 
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import hashlib
 import os
@@ -294,16 +295,23 @@ def meeting_forms() -> list[str]:
     return [form.id for form in all_forms() if form.meeting_link]
 
 
-def write_links_csv(rows: list[dict], out) -> None:
-    """Write links for a mail merge in Excel or Word.
+def links_csv(rows: list[dict]) -> bytes:
+    """Links for a mail merge in Excel or Word, as the bytes of a CSV file.
 
     UTF-8 with BOM, `;` and CRLF: a Swedish Excel opens that with one column per field and the
     letters å ä ö intact (without the BOM it guesses Windows-1252, and `,` is its decimal mark).
     """
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=_LINK_COLUMNS, delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_links_csv(rows: list[dict], out) -> None:
+    """Write the links file (see `links_csv`) to `out`."""
     try:
-        with open(out, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=_LINK_COLUMNS, delimiter=";", lineterminator="\r\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        with open(out, "wb") as handle:
+            handle.write(links_csv(rows))
     except OSError as error:
         raise LinkRequestError(f"Kunde inte skriva {out} ({error.strerror or error}).") from None

@@ -1,0 +1,148 @@
+"""The coordinator's reading pages: the overview per form and school year, an answer's versions, the log,
+and the links file (all schools, or only those who have not answered)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, request
+
+from backoffice import schoolyear
+from backoffice.coordinator.audit import recent
+from backoffice.coordinator.console import base_url, blueprint, current_console, log_action, page
+from backoffice.coordinator.overview import form_overview, school_years
+from backoffice.errors import SipError
+from backoffice.forms.schema import UnknownFormError, all_forms, load_form
+
+
+def _intake():
+    from backoffice.intake.service import current_intake
+
+    return current_intake()
+
+
+def _form(form_id: str | None):
+    forms = [f for f in all_forms() if f.id in _intake().forms]
+    if not forms:
+        abort(404)
+    if not form_id:
+        return forms[0], forms
+    try:
+        form = load_form(form_id)
+    except UnknownFormError:
+        abort(404)
+    if form.id not in _intake().forms:
+        abort(404)
+    return form, forms
+
+
+def _areas() -> dict[str, str]:
+    """Areas per school from `omraden.csv` beside the register, when the coordinator keeps one."""
+    from backoffice.edition import load_edition
+    from backoffice.statistics.inputs import read_areas
+
+    path = load_edition().register_path.with_name("omraden.csv")
+    try:
+        return read_areas(path) if path.exists() else {}
+    except SipError:
+        return {}
+
+
+def _school_year(form, rows) -> tuple[str, list[str]]:
+    years = school_years(form, rows)
+    asked = request.args.get("lasar") or schoolyear.last_completed()
+    return (asked if schoolyear.is_valid(asked) else schoolyear.last_completed()), years
+
+
+@blueprint.get("/")
+def overview():
+    """Per form and school year: answered of all, the latest receipt, who has not answered."""
+    form, forms = _form(request.args.get("blankett"))
+    rows = _intake().store.read_rows(form.id)
+    lasar, years = _school_year(form, rows)
+    areas = _areas()
+    search, area = request.args.get("sok", ""), request.args.get("omrade", "")
+    summary = form_overview(form, rows, _intake().register, lasar, areas=areas, search=search, area=area)
+    return page("Samordnarens översikt", "oversikt.html", form=form, forms=forms, years=years, lasar=lasar,
+                overview=summary, areas=sorted(set(areas.values())), search=search, area=area,
+                local_time=_local)
+
+
+@blueprint.get("/svar/<form_id>/<kvitto>/")
+def answer(form_id: str, kvitto: str):
+    """Every version of one answer side by side: which one counts, channel, receipt, time."""
+    form, _ = _form(form_id)
+    if form.anonymous:
+        abort(404)  # the survey has no row view: only its suppressed aggregates
+    rows = _intake().store.read_rows(form.id)
+    versions = _versions(form, rows, kvitto)
+    if not versions:
+        abort(404)
+    school = _intake().register.get(versions[-1].get("skolenhetskod", ""))
+    return page(f"Svar {kvitto}", "svar.html", form=form, versions=versions, school=school,
+                counting=_counting(versions), local_time=_local, notice=request.args.get("klart", ""))
+
+
+def _versions(form, rows, kvitto: str) -> list[dict]:
+    """The versions of the answer a receipt belongs to, oldest first."""
+    found = next((row for row in rows if row.get("kvitto") == kvitto), None)
+    if found is None:
+        return []
+    if form.keyed:
+        key = tuple(found.get(name, "") for name in form.key)
+        mine = [row for row in rows if tuple(row.get(name, "") for name in form.key) == key]
+    else:
+        first = found.get("avser") or found["kvitto"]
+        mine = [row for row in rows if (row.get("avser") or row["kvitto"]) == first]
+    return sorted(mine, key=lambda row: int(row.get("version") or 0))
+
+
+def _counting(versions: list[dict]) -> dict | None:
+    from backoffice.followup import is_withdrawn
+
+    latest = versions[-1]
+    return None if is_withdrawn(latest) else latest
+
+
+@blueprint.get("/logg")
+def audit_page():
+    """What coordinators have done, newest first."""
+    return page("Logg över samordnarnas åtgärder", "logg.html", records=recent(current_console().data_dir),
+                local_time=_local)
+
+
+@blueprint.get("/lankar")
+def links_file():
+    """The links file of a form and school year, for every school or only those without an answer."""
+    from backoffice import followup
+    from backoffice.intake.links import link_rows, links_csv
+
+    form, _ = _form(request.args.get("blankett"))
+    if form.meeting_link:
+        abort(404)
+    lasar = schoolyear.parse(request.args.get("lasar") or schoolyear.last_completed())
+    only_missing = request.args.get("bara_saknade") == "1"
+    intake = _intake()
+    rows = link_rows(intake.signer, intake.register, form.id, lasar, base_url())
+    if only_missing:
+        answered = followup.answers_by_school(form, intake.store.read_rows(form.id), lasar)
+        rows = [row for row in rows if row["skolenhetskod"] and row["skolenhetskod"] not in answered]
+    log_action("hämtade länkar", blankett=form.id, lasar=lasar, antal=len(rows),
+               urval="bara saknade" if only_missing else "alla")
+    name = f"lankar-{form.id}-{lasar.replace('/', '-')}{'-saknade' if only_missing else ''}.csv"
+    return Response(links_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+def _local(stamp: str) -> str:
+    """A store time as a Swede reads it (a day alone for anonymous answers)."""
+    from backoffice.intake.receipts import local_time
+
+    if not stamp:
+        return ""
+    try:
+        return local_time(stamp)
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(stamp).isoformat()
+        except ValueError:
+            return stamp
