@@ -25,6 +25,10 @@ PREFIX = "/samordnare"
 OPEN_ENDPOINTS = {"samordnare.sign_in_page", "samordnare.invite_page", "samordnare.invite_use",
                   "samordnare.oidc_start", "samordnare.oidc_answer"}
 
+# Endpoints that take a file, and how large it may be.
+UPLOADS = {"samordnare.upload_addresses"}
+UPLOAD_LIMIT = 2 * 1024 * 1024
+
 blueprint = Blueprint("samordnare", __name__, url_prefix=PREFIX, template_folder="templates")
 
 
@@ -46,7 +50,7 @@ class Console:
 def install(app: Flask, *, data_dir: Path, secret: str, public_url: str | None, config: SignInConfig,
             clock: Callable[[], float] = time.time) -> Console:
     """Add the coordinator's side to an app (its sessions, its state, its pages)."""
-    from backoffice.coordinator import signin_views, views  # noqa: F401 - the routes live there
+    from backoffice.coordinator import mail_views, signin_views, views  # noqa: F401 - the routes live there
     from backoffice.coordinator.oidc import IdentityProvider
 
     sessions.configure(app, secret, secure=bool(public_url and public_url.startswith("https://")))
@@ -112,6 +116,9 @@ def _gate():
         from backoffice.coordinator.signin_views import sign_in_page
 
         return sign_in_page(status=401)
+    if request.endpoint in UPLOADS:
+        # An address file may be larger than any form post (the app's limit is 64 KB).
+        request.max_content_length = request.max_form_memory_size = UPLOAD_LIMIT
     if request.method == "POST" and not _genuine_post():
         return page("Åtgärden gjordes inte", "avvisad.html", 403)
     return None

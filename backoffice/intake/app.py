@@ -101,5 +101,9 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
     """Run the app under waitress until interrupted."""
     import waitress
 
+    from backoffice.coordinator.console import UPLOAD_LIMIT
+
+    # The app refuses larger bodies itself, per page (64 KB for a form post); waitress stops only
+    # what no page takes at all: more than the coordinator's largest upload.
     waitress.serve(app, host=host, port=port, threads=threads, ident="sip-backoffice",
-                   max_request_body_size=MAX_BODY * 2, clear_untrusted_proxy_headers=True)
+                   max_request_body_size=UPLOAD_LIMIT * 2, clear_untrusted_proxy_headers=True)
