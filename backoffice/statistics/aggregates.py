@@ -10,11 +10,12 @@ shown as they are. Per-school figures are included only when asked for.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
-from backoffice.statistics.compiler import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, Statistics, share
+from backoffice.statistics.figures import MEETING_FIGURES, MIN_ANSWERS, ROWS, FormCounts, GroupStats, Statistics, Tally
+from backoffice.statistics.outputs import write_whole
+from backoffice.statistics.values import share
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."
@@ -92,7 +93,7 @@ def _ratio(value: float | None, *hidden: bool) -> Value:
 # The child-related counts of schools, groups and the whole administration.
 SCHOOL_COUNTS = ("sip_initierade", "sip_deltagit", "avvikelser", "stickprov_dokument")
 # The counts of meetings: all meetings, then the meetings with each flag (the parts of the shares).
-MEETING_COUNTS = ("moten",) + tuple(attribute for attribute, _, _ in MEETING_FLAGS)
+MEETING_COUNTS = ("moten",) + MEETING_FIGURES
 TOTAL = "totalt"
 
 
@@ -150,12 +151,13 @@ def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
     survey = stats.survey
     if survey is None:
         return {"svar": 0, "per_svarande": {}, "pastaenden": [], "minsta_antal": minimum}
-    values = {TOTAL: survey.svar, **{a: survey.per_svarande[a] for a in AUDIENCES}}
-    hidden = protect(values, [(TOTAL, list(AUDIENCES))], threshold)
+    audiences = list(survey.audiences)
+    values = {TOTAL: survey.svar, **{a: survey.per_svarande[a] for a in audiences}}
+    hidden = protect(values, [(TOTAL, audiences)], threshold)
     statements = []
     for item in survey.pastaenden:
-        answers = {TOTAL: item.alla, **{a: item.per_svarande[a] for a in AUDIENCES}}
-        small = protect({k: v.antal for k, v in answers.items()}, [(TOTAL, list(AUDIENCES))], minimum)
+        answers = {TOTAL: item.alla, **{a: item.per_svarande[a] for a in audiences}}
+        small = protect({k: v.antal for k, v in answers.items()}, [(TOTAL, audiences)], minimum)
 
         def figures(cell: str) -> dict[str, Any]:
             if cell in small:
@@ -164,7 +166,7 @@ def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
             return {"svar": answers[cell].antal, "medel": None if average is None else round(average, 2)}
 
         statements.append({"falt": item.field, "namn": item.title, **figures(TOTAL),
-                           "per_svarande": {a: figures(a) for a in AUDIENCES}})
+                           "per_svarande": {a: figures(a) for a in audiences}})
     return {
         "svar": _published(survey.svar, TOTAL, hidden),
         "per_svarande": {a: _published(n, a, hidden) for a, n in survey.per_svarande.items()},
@@ -245,6 +247,8 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
     }
     data["moten"] = _meetings(stats, threshold, per_school)
     data["delaktighet"] = _survey(stats, threshold)
+    if stats.other_forms:
+        data["blanketter"] = [_other_form(counts, threshold, per_school) for counts in stats.other_forms]
     if per_school:
         data["skolor"] = [{"skolenhetskod": s.skolenhetskod, "namn": s.skolnamn, "status": s.status,
                            "sip_kunnig_utsedd": s.sip_kunnig_utsedd,
@@ -274,7 +278,7 @@ def _meetings(stats: Statistics, threshold: int, per_school: bool) -> dict[str, 
     def entry(m, cell: Hashable) -> dict[str, Any]:
         values, hidden = cells["moten"]
         out: dict[str, Any] = {"namn": m.namn, "moten": _published(m.moten, cell, hidden)}
-        for attribute, _, _ in MEETING_FLAGS:
+        for attribute in MEETING_FIGURES:
             out[f"andel_{attribute}"] = _ratio(m.andel(attribute), cell in hidden, cell in cells[attribute][1])
         return out
 
@@ -288,15 +292,54 @@ def _meetings(stats: Statistics, threshold: int, per_school: bool) -> dict[str, 
     return out
 
 
+def _other_form_cells(counts: FormCounts, per_school: bool):
+    """A generic form's cells (unit, measure) and its sums: over the units, and over each field's answers."""
+    units: dict[Hashable, Tally] = {TOTAL: counts.total}
+    units.update({("grupp", g.namn): g for g in counts.groups})
+    units.update({("organisation", o.namn): o for o in counts.organisations})
+    if per_school:
+        units.update({("skola", s.skolenhetskod): s for s in counts.schools})
+    values = {(unit, key): value for unit, tally in units.items() for key, value in tally.values.items()}
+    parts = [("grupp", g.namn) for g in counts.groups] + [("organisation", o.namn) for o in counts.organisations]
+    sums: list[Sum] = []
+    for measure in counts.measures:
+        key = measure.key
+        sums.append(((TOTAL, key), [(unit, key) for unit in parts]))
+        if per_school:
+            sums += [((("grupp", g.namn), key), [(("skola", s.skolenhetskod), key) for s in counts.schools
+                                                 if s.omrade == g.namn]) for g in counts.groups]
+    for unit in units:
+        sums += [((unit, ROWS.key), [(unit, key) for key in answers]) for answers in counts.breakdowns()]
+    return units, values, sums
+
+
+def _other_form(counts: FormCounts, threshold: int, per_school: bool) -> dict[str, Any]:
+    """A form counted by the generic statistic: every count and sum suppressed as the others are."""
+    units, values, sums = _other_form_cells(counts, per_school)
+    hidden = protect(values, sums, threshold)
+
+    def entry(unit: Hashable, tally: Tally) -> dict[str, Any]:
+        figures = {m.key: _published(tally.values[m.key], (unit, m.key), hidden) for m in counts.measures}
+        return {"namn": tally.namn, **({"skolenhetskod": tally.skolenhetskod} if tally.skolenhetskod else {}),
+                "antal": figures}
+
+    out = {
+        "blankett": counts.form,
+        "namn": counts.title,
+        "matt": [{"nyckel": m.key, "namn": m.title} for m in counts.measures],
+        "totalt": entry(TOTAL, counts.total),
+        "grupper": [entry(("grupp", g.namn), g) for g in counts.groups],
+        "organisationer": [entry(("organisation", o.namn), o) for o in counts.organisations],
+    }
+    if per_school:
+        out["skolor"] = [entry(("skola", s.skolenhetskod), s) for s in counts.schools]
+    return out
+
+
 def write_aggregates(stats: Statistics, path: str | Path, **options) -> Path:
     """Write the aggregates JSON to `path` (replaced whole); options as for `build_aggregates`."""
-    path = Path(path)
-    data = build_aggregates(stats, **options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    temporary.replace(path)
-    return path
+    text = json.dumps(build_aggregates(stats, **options), ensure_ascii=False, indent=1) + "\n"
+    return write_whole(path, lambda temporary: temporary.write_text(text, encoding="utf-8"), "JSON-filen")
 
 
 def read_aggregates(path: str | Path) -> dict[str, Any] | None:
