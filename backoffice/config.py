@@ -4,7 +4,8 @@ from pathlib import Path
 
 # The repository root: forms/ and data/ ship beside the package (installed editable).
 ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = ROOT / "forms"
+# $SIP_FORMS points every stage at another forms directory (an organisation's own forms, a test's).
+FORMS_DIR = Path(os.environ.get("SIP_FORMS") or ROOT / "forms")
 REGISTER_PATH = ROOT / "data" / "skolor.csv"
 
 
