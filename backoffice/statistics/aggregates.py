@@ -3,9 +3,10 @@
 Counts that concern children (SIP processes, meetings, deviations, audited documents, survey answers)
 from 1 up to the threshold minus one are replaced by `..`, zero stays 0, and wherever published
 figures add up to a published total (groups to the administration, schools to their group,
-categories and months to all deviations, respondents to all answers) more cells are hidden until no
-hidden count can be worked out by subtraction. Counts of schools are not about children and are
-shown as they are. Per-school figures are included only when asked for.
+categories and months to all deviations, respondents to all answers, a form's answers per choice to
+its rows) more cells are hidden until no hidden count can be worked out by subtraction. Counts of
+schools are not about children and are shown as they are. Per-school figures are included only when
+asked for.
 """
 from __future__ import annotations
 
@@ -175,11 +176,12 @@ def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
     }
 
 
-def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, per_school: bool = False,
-                     demo: bool = False) -> dict[str, Any]:
-    """The aggregates as a JSON-ready dict, suppression applied."""
-    if threshold < 1:
-        raise ValueError("Tröskeln för undertryckning måste vara minst 1.")
+# Published counts per cell, and the cells hidden: per child-related count of the schools.
+Counts = dict[str, tuple[dict[Hashable, int], set]]
+
+
+def _school_counts(stats: Statistics, threshold: int, per_school: bool) -> Counts:
+    """Every child-related count of schools, groups and the administration, with what it must hide."""
     d = stats.deviations
     breakdowns = {"avvikelser": {
         "kategori": [c.antal for c in d.per_kategori],
@@ -188,30 +190,37 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         # when they do (or nearly do), they are a breakdown like the others.
         "verksamhet": [c.antal for c in d.per_verksamhet],
     }}
-    counts: dict[str, tuple[dict, set]] = {}
+    counts: Counts = {}
     for key in SCHOOL_COUNTS:
         values, sums = _school_cells(stats, key, per_school, breakdowns.get(key, {}))
         counts[key] = (values, protect(values, sums, threshold))
+    return counts
 
-    def school_figures(cell: Hashable, item, rate: float | None) -> dict[str, Any]:
-        shown = {key: _published(values[cell], cell, hidden) if cell in values else None
-                 for key, (values, hidden) in counts.items()}
-        # A group's rate counts only schools with a known pupil count (public in the register): the
-        # SIP of the others is then the total minus rate × pupils, and must not be a small count.
-        unrated = item.sip_initierade - item.sip_initierade_med_elevtal if isinstance(item, GroupStats) else 0
-        shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED,
-                                             suppress(unrated, threshold) == SUPPRESSED)
-        shown["stickprov_andel_uppfyllda"] = _ratio(item.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)
-        return shown
 
-    def group(g, cell: Hashable) -> dict[str, Any]:
-        # School counts are not about children: shown as they are.
-        return {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
-                "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd,
-                **school_figures(cell, g, g.sip_per_100)}
+def _school_figures(counts: Counts, cell: Hashable, item, rate: float | None, threshold: int) -> dict[str, Any]:
+    """A school's, group's or the administration's counts as published, and the shares built on them."""
+    shown = {key: _published(values[cell], cell, hidden) if cell in values else None
+             for key, (values, hidden) in counts.items()}
+    # A group's rate counts only schools with a known pupil count (public in the register): the
+    # SIP of the others is then the total minus rate × pupils, and must not be a small count.
+    unrated = item.sip_initierade - item.sip_initierade_med_elevtal if isinstance(item, GroupStats) else 0
+    shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED,
+                                         suppress(unrated, threshold) == SUPPRESSED)
+    shown["stickprov_andel_uppfyllda"] = _ratio(item.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)
+    return shown
 
+
+def _group(g: GroupStats, cell: Hashable, counts: Counts, threshold: int) -> dict[str, Any]:
+    # School counts are not about children: shown as they are.
+    return {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
+            "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd,
+            **_school_figures(counts, cell, g, g.sip_per_100, threshold)}
+
+
+def _administration(stats: Statistics, counts: Counts, threshold: int) -> dict[str, Any]:
+    """The whole administration's figures, with the audit's documents meeting every requirement."""
     audit = stats.audit
-    total = group(stats.total, TOTAL)
+    total = _group(stats.total, TOTAL, counts, threshold)
     whole = suppress(audit.helt_uppfyllda, threshold)
     total.update({
         "avvikelse_utredd": stats.total.avvikelse_utredd,
@@ -219,16 +228,32 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         "stickprov_andel_helt_uppfyllda": _ratio(share(audit.helt_uppfyllda, audit.dokument),
                                                  total["stickprov_dokument"] == SUPPRESSED, whole == SUPPRESSED),
     })
-    requirements = []
-    for r in audit.per_krav:
+    return total
+
+
+def _requirements(stats: Statistics, threshold: int) -> list[dict[str, Any]]:
+    """Each audit requirement's documents checked and met (suppressed), and the share met."""
+    out = []
+    for r in stats.audit.per_krav:
         checked, met = suppress(r.granskade, threshold), suppress(r.uppfyllda, threshold)
-        requirements.append({"falt": r.field, "namn": r.title, "granskade": checked, "uppfyllda": met,
-                             "andel": _ratio(r.andel, checked == SUPPRESSED, met == SUPPRESSED)})
-    values, hidden = counts["avvikelser"]
+        out.append({"falt": r.field, "namn": r.title, "granskade": checked, "uppfyllda": met,
+                    "andel": _ratio(r.andel, checked == SUPPRESSED, met == SUPPRESSED)})
+    return out
+
+
+def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, per_school: bool = False,
+                     demo: bool = False) -> dict[str, Any]:
+    """The aggregates as a JSON-ready dict, suppression applied."""
+    if threshold < 1:
+        raise ValueError("Tröskeln för undertryckning måste vara minst 1.")
+    counts = _school_counts(stats, threshold, per_school)
+    total = _administration(stats, counts, threshold)
+    _, hidden = counts["avvikelser"]
 
     def listed(name: str, items) -> list[dict[str, Any]]:
         return [{"namn": c.namn, "antal": _published(c.antal, (name, i), hidden)} for i, c in enumerate(items)]
 
+    d = stats.deviations
     data: dict[str, Any] = {
         "format": FORMAT,
         "demo": demo,
@@ -238,21 +263,23 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         "skolor_publiceras": per_school,
         "gruppering": stats.grouping,
         "forvaltning": total,
-        "grupper": [group(g, ("grupp", g.namn)) for g in stats.groups],
+        "grupper": [_group(g, ("grupp", g.namn), counts, threshold) for g in stats.groups],
         "avvikelser_per_kategori": listed("kategori", d.per_kategori),
         "avvikelser_per_verksamhet": listed("verksamhet", d.per_verksamhet),
         "avvikelser_per_manad": listed("manad", d.per_manad),
-        "stickprov_per_krav": requirements,
+        "stickprov_per_krav": _requirements(stats, threshold),
         "trend": [_trend_row(t, threshold, total if t.lasar == stats.lasar else None) for t in stats.trend],
+        "moten": _meetings(stats, threshold, per_school),
+        "delaktighet": _survey(stats, threshold),
     }
-    data["moten"] = _meetings(stats, threshold, per_school)
-    data["delaktighet"] = _survey(stats, threshold)
     if stats.other_forms:
-        data["blanketter"] = [_other_form(counts, threshold, per_school) for counts in stats.other_forms]
+        # Present only when forms/ has forms without statistics of their own.
+        data["blanketter"] = [_other_form(form, threshold, per_school) for form in stats.other_forms]
     if per_school:
         data["skolor"] = [{"skolenhetskod": s.skolenhetskod, "namn": s.skolnamn, "status": s.status,
                            "sip_kunnig_utsedd": s.sip_kunnig_utsedd,
-                           **school_figures(("skola", s.skolenhetskod), s, s.sip_per_100)} for s in stats.schools]
+                           **_school_figures(counts, ("skola", s.skolenhetskod), s, s.sip_per_100, threshold)}
+                          for s in stats.schools]
     return data
 
 
