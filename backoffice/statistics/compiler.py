@@ -91,10 +91,10 @@ def _groups(schools: list[SchoolStats]) -> tuple[list[GroupStats], list[GroupSta
     """The schools' totals per group, per huvudman and for the whole administration."""
     groups: dict[str, GroupStats] = {}
     owners: dict[str, GroupStats] = {}
-    total = GroupStats(ADMINISTRATION)
+    total = GroupStats(namn=ADMINISTRATION)
     for school in schools:
-        groups.setdefault(school.omrade, GroupStats(school.omrade)).add(school)
-        owners.setdefault(school.huvudman, GroupStats(school.huvudman)).add(school)
+        groups.setdefault(school.omrade, GroupStats(namn=school.omrade)).add(school)
+        owners.setdefault(school.huvudman, GroupStats(namn=school.huvudman)).add(school)
         total.add(school)
     return (sorted(groups.values(), key=lambda g: swedish_key(g.namn)),
             sorted(owners.values(), key=lambda g: swedish_key(g.namn)), total)

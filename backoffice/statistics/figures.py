@@ -55,20 +55,14 @@ class SchoolStats:
 
 
 @dataclass
-class GroupStats:
-    """Totals for a group of schools (an area, a huvudman type), or for the whole administration."""
+class Totals:
+    """The counts that add up over schools: a group's, the administration's, a school year's in the trend."""
 
-    namn: str
     skolor: int = 0
     inskickade: int = 0
     sip_initierade: int = 0
     sip_deltagit: int = 0
-    # Pupils of submitted schools whose pupil count is known: the base of SIP per 100 pupils.
-    elever: int = 0
-    sip_initierade_med_elevtal: int = 0
     sip_kunnig_utsedd: int = 0
-    avvikelse_utredd: int = 0
-    avvikelser_utredda: int = 0
     avvikelser: int = 0
     stickprov_dokument: int = 0
     stickprov_kontroller: int = 0
@@ -79,12 +73,24 @@ class GroupStats:
         return share(self.inskickade, self.skolor)
 
     @property
-    def sip_per_100(self) -> float | None:
-        return per_hundred(self.sip_initierade_med_elevtal, self.elever)
-
-    @property
     def stickprov_andel(self) -> float | None:
         return share(self.stickprov_uppfyllda, self.stickprov_kontroller)
+
+
+@dataclass
+class GroupStats(Totals):
+    """Totals for a group of schools (an area, a huvudman type), or for the whole administration."""
+
+    namn: str = ""
+    # Pupils of submitted schools whose pupil count is known: the base of SIP per 100 pupils.
+    elever: int = 0
+    sip_initierade_med_elevtal: int = 0
+    avvikelse_utredd: int = 0
+    avvikelser_utredda: int = 0
+
+    @property
+    def sip_per_100(self) -> float | None:
+        return per_hundred(self.sip_initierade_med_elevtal, self.elever)
 
     def add(self, school: SchoolStats) -> None:
         """Count one school into the group."""
@@ -168,27 +174,10 @@ class Audit:
 
 
 @dataclass
-class TrendRow:
+class TrendRow(Totals):
     """The administration's totals for one school year (each form's statistic fills in its own)."""
 
-    lasar: str
-    skolor: int
-    inskickade: int = 0
-    sip_initierade: int = 0
-    sip_deltagit: int = 0
-    sip_kunnig_utsedd: int = 0
-    avvikelser: int = 0
-    stickprov_dokument: int = 0
-    stickprov_kontroller: int = 0
-    stickprov_uppfyllda: int = 0
-
-    @property
-    def andel_inskickade(self) -> float | None:
-        return share(self.inskickade, self.skolor)
-
-    @property
-    def stickprov_andel(self) -> float | None:
-        return share(self.stickprov_uppfyllda, self.stickprov_kontroller)
+    lasar: str = ""
 
 
 @dataclass
