@@ -27,8 +27,22 @@ SPECIFIC = {module.FORM: module for module in (arsuppfoljning, avvikelse, stickp
 
 
 def _year_of(form: Form, lasar: str):
-    """How a form's rows are given a school year; a form without one counts every row in every year."""
-    return form.year_of if form.year is not None else (lambda row: lasar)
+    """How a form's rows are given a school year; a form without one counts every row in every year.
+
+    A row's year follows from its year field alone, and a national store repeats the same few
+    thousand dates and school years: each is worked out by `form.year_of` once, not once per row.
+    """
+    if form.year is None:
+        return lambda row: lasar
+    field, known = form.year.field, {}
+
+    def year_of(row: Row) -> str | None:
+        value = row.get(field)
+        if value not in known:
+            known[value] = form.year_of(row)
+        return known[value]
+
+    return year_of
 
 
 def rows_needed(form: Form, lasar: str, rows: Iterable[Row]) -> list[Row]:
