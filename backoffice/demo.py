@@ -7,10 +7,13 @@ makes every run the same.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
-from backoffice.statistics.compiler import FormFacts, lasar_months
+from backoffice import schoolyear
+from backoffice.forms.schema import NO, ORGANISATION, SCHOOL, SCHOOL_YEAR, YES, load_form
+from backoffice.statistics import arsuppfoljning, avvikelse, delaktighet, motesrapport, stickprov
 
 NEEDS = [
     "Mer tid för elevhälsan att förbereda och följa upp SIP-möten.",
@@ -35,9 +38,10 @@ DESCRIPTIONS = [
 
 
 def _school_year_days(lasar: str, today: date) -> list[date]:
-    months = lasar_months(lasar)
-    first = date(int(months[0][:4]), 8, 15)
-    last = min(date(int(months[-1][:4]), 6, 12), today)
+    """The school days of a school year (15 August to 12 June), up to today."""
+    start = schoolyear.start_year(lasar)
+    first = date(start, 8, 15)
+    last = min(date(start + 1, 6, 12), today)
     days = []
     day = first
     while day <= last:
@@ -47,95 +51,139 @@ def _school_year_days(lasar: str, today: date) -> list[date]:
     return days
 
 
-def demo_rows(register: Mapping[str, Any], years: Iterable[str], facts: FormFacts, *, seed: int = 2025,
+@dataclass(frozen=True)
+class _Choices:
+    """What the demo picks answers from, read from the forms' schemas."""
+
+    categories: list[str]
+    organisations: list[str]  # organisations a deviation can touch besides the school
+    case_types: list[str]
+    requirements: list[str]
+    child_took_part: list[str]  # in the meeting, in another way, not at all
+    statements: list[str]
+    child: str
+    guardian: str
+
+    @classmethod
+    def read(cls) -> "_Choices":
+        deviations = avvikelse.facts(load_form(avvikelse.FORM))
+        survey = load_form(delaktighet.FORM)
+        child, guardian = delaktighet.audiences(survey)
+        return cls(
+            categories=list(deviations.categories) or ["Annat"],
+            organisations=[o for o in deviations.organisations if o != "skola"] or ["annan"],
+            case_types=load_form(stickprov.FORM).enum("arendetyp"),
+            requirements=[r.field for r in stickprov.requirements(load_form(stickprov.FORM))],
+            child_took_part=load_form(motesrapport.FORM).enum("barnet_deltog"),
+            statements=[name for name, _ in delaktighet.statements(survey)],
+            child=child, guardian=guardian,
+        )
+
+
+FORMS = (arsuppfoljning.FORM, avvikelse.FORM, stickprov.FORM, motesrapport.FORM, delaktighet.FORM)
+
+
+def demo_rows(register: Mapping[str, Any], years: Iterable[str], *, seed: int = 2025,
               answer_rate: float = 0.86, audit_share: float = 0.3, today: date | None = None,
               resubmit_rate: float = 0.05) -> dict[str, list[dict[str, str]]]:
     """Rows for the five forms, as the store holds them (strings; a few schools submit twice)."""
     rng = random.Random(seed)
     today = today or date.today()
-    rows: dict[str, list[dict[str, str]]] = {"arsuppfoljning": [], "avvikelse": [], "stickprov": [],
-                                             "motesrapport": [], "delaktighet": []}
-    codes = sorted(register)
-    categories = list(facts.categories) or ["Annat"]
-    organisations = [o for o in facts.organisations if o != "skola"] or ["annan"]
+    choices = _Choices.read()
+    rows: dict[str, list[dict[str, str]]] = {form_id: [] for form_id in FORMS}
     for year_index, lasar in enumerate(sorted(years)):
         days = _school_year_days(lasar, today)
         # Answering grows a little year by year, as routines settle.
         rate = min(0.97, answer_rate + 0.03 * year_index)
-        for code in codes:
+        for code in sorted(register):
             school = register[code]
             pupils = (school.elever_f or 0) + (school.elever_1_9 or 0) or 200
             if rng.random() < rate:
-                initiated = max(0, round(rng.gauss(pupils / 90, 1.5)))
-                investigated = rng.random() < 0.25
-                row = {
-                    "skolenhetskod": code, "lasar": lasar, "sip_initierade": str(initiated),
-                    "sip_deltagit": str(max(0, round(rng.gauss(pupils / 120, 1.5)))),
-                    "behov": rng.choice(NEEDS),
-                    "avvikelse_utredd": "ja" if investigated else "nej",
-                    "avvikelser_utredda": str(rng.randint(1, 3)) if investigated else "0",
-                    "sip_kunnig_utsedd": "ja" if rng.random() < 0.6 + 0.05 * year_index else "nej",
-                }
-                rows["arsuppfoljning"].append(row)
-                if rng.random() < resubmit_rate:
-                    corrected = dict(row, sip_initierade=str(initiated + rng.randint(1, 3)))
-                    rows["arsuppfoljning"].append(corrected)
+                _demo_annual(rng, rows, code, lasar, pupils, year_index, resubmit_rate)
             for _ in range(rng.choice([0, 0, 0, 1, 1, 2]) if days else 0):
-                involved = ["skola"] + rng.sample(organisations, rng.randint(1, 2))
-                rows["avvikelse"].append({
-                    "skolenhetskod": code, "datum": rng.choice(days).isoformat(),
-                    "kategori": rng.choice(categories), "berorda_verksamheter": ", ".join(involved),
-                    "lost_i_chefslinjen": rng.choice(["ja", "ja", "nej", "pågår"]),
-                    "handelseanalys": rng.choice(["ja", "nej", "nej"]),
-                    "rapporterad_medcontrol": rng.choice(["ja", "ja", "nej"]),
-                    "beskrivning": rng.choice(DESCRIPTIONS),
-                })
+                _demo_deviation(rng, rows, choices, code, days)
             for _ in range(rng.choice([0, 0, 1, 1, 2, 3]) if days else 0):
-                _demo_meeting(rng, rows, {"skolenhetskod": code, "organisation": ""}, rng.choice(days), year_index,
-                              lasar)
+                _demo_meeting(rng, rows, choices, {SCHOOL: code, ORGANISATION: ""}, rng.choice(days),
+                              year_index, lasar)
             if rng.random() < audit_share:
-                for number in range(1, rng.randint(2, 4) + 1):
-                    doc = {"skolenhetskod": code, "lasar": lasar, "dokument_nr": str(number),
-                           "arendetyp": rng.choice(["skolan kallar", "skolan blir kallad"])}
-                    for requirement in facts.requirements:
-                        doc[requirement.field] = "ja" if rng.random() < 0.7 + 0.03 * year_index else "nej"
-                    rows["stickprov"].append(doc)
+                _demo_audit(rng, rows, choices, code, lasar, year_index)
         # Meetings outside school (preschool, social services, the region), a few per organisation.
         for organisation in MEETING_ORGANISATIONS:
             for _ in range(rng.randint(6, 14) if days else 0):
-                _demo_meeting(rng, rows, {"skolenhetskod": "", "organisation": organisation}, rng.choice(days),
+                _demo_meeting(rng, rows, choices, {SCHOOL: "", ORGANISATION: organisation}, rng.choice(days),
                               year_index, lasar)
     return rows
 
 
+def _demo_annual(rng: random.Random, rows: dict, code: str, lasar: str, pupils: int, year_index: int,
+                 resubmit_rate: float) -> None:
+    """A school's annual answer (SIP counts follow the pupils), now and then corrected by a second version."""
+    initiated = max(0, round(rng.gauss(pupils / 90, 1.5)))
+    investigated = rng.random() < 0.25
+    row = {
+        SCHOOL: code, SCHOOL_YEAR: lasar, "sip_initierade": str(initiated),
+        "sip_deltagit": str(max(0, round(rng.gauss(pupils / 120, 1.5)))),
+        "behov": rng.choice(NEEDS),
+        "avvikelse_utredd": YES if investigated else NO,
+        "avvikelser_utredda": str(rng.randint(1, 3)) if investigated else "0",
+        "sip_kunnig_utsedd": YES if rng.random() < 0.6 + 0.05 * year_index else NO,
+    }
+    rows[arsuppfoljning.FORM].append(row)
+    if rng.random() < resubmit_rate:
+        rows[arsuppfoljning.FORM].append(dict(row, sip_initierade=str(initiated + rng.randint(1, 3))))
+
+
+def _demo_deviation(rng: random.Random, rows: dict, choices: _Choices, code: str, days: list[date]) -> None:
+    """One deviation on a school day, touching the school and one or two other organisations."""
+    involved = ["skola"] + rng.sample(choices.organisations, rng.randint(1, 2))
+    rows[avvikelse.FORM].append({
+        SCHOOL: code, "datum": rng.choice(days).isoformat(),
+        "kategori": rng.choice(choices.categories), "berorda_verksamheter": ", ".join(involved),
+        "lost_i_chefslinjen": rng.choice([YES, YES, NO, "pågår"]),
+        "handelseanalys": rng.choice([YES, NO, NO]),
+        "rapporterad_medcontrol": rng.choice([YES, YES, NO]),
+        "beskrivning": rng.choice(DESCRIPTIONS),
+    })
+
+
+def _demo_audit(rng: random.Random, rows: dict, choices: _Choices, code: str, lasar: str, year_index: int) -> None:
+    """Two to four audited documents of a school, meeting each requirement more often year by year."""
+    for number in range(1, rng.randint(2, 4) + 1):
+        doc = {SCHOOL: code, SCHOOL_YEAR: lasar, "dokument_nr": str(number),
+               "arendetyp": rng.choice(choices.case_types)}
+        for requirement in choices.requirements:
+            doc[requirement] = YES if rng.random() < 0.7 + 0.03 * year_index else NO
+        rows[stickprov.FORM].append(doc)
+
+
 MEETING_ORGANISATIONS = ("förskola", "socialtjänst", "region")
-STATEMENTS = ("blev_lyssnad", "forstod_beslut", "utgar_fran_behov", "vet_vem_kontakta", "kandes_tryggt")
 
 
-def _demo_meeting(rng: random.Random, rows: dict, who: dict, day: date, year_index: int, lasar: str) -> None:
+def _demo_meeting(rng: random.Random, rows: dict, choices: _Choices, who: dict, day: date, year_index: int,
+                  lasar: str) -> None:
     """One reported meeting and the survey answers after it (a child sometimes, guardians more often)."""
     everyone = rng.random() < 0.75
-    child = rng.choices(["i mötet", "på annat sätt", "nej"], [0.55 + 0.05 * year_index, 0.25, 0.2])[0]
-    calling = "skola" if who["skolenhetskod"] else who["organisation"]
-    rows["motesrapport"].append({
-        **who, "datum": day.isoformat(), "sammankallande": calling,
-        "antal_verksamheter": str(rng.randint(2, 5)), "alla_kallade_deltog": "ja" if everyone else "nej",
-        "ersattare_skickades": "ej aktuellt" if everyone else rng.choice(["ja", "nej"]),
-        "barnet_deltog": child, "vardnadshavare_deltog": "ja" if rng.random() < 0.9 else "nej",
-        "inom_tre_veckor": "ja" if rng.random() < 0.6 + 0.05 * year_index else "nej",
-        "huvudansvarig_utsedd": "ja" if rng.random() < 0.85 else "nej",
-        "uppfoljning_bokad": "ja" if rng.random() < 0.7 else "nej",
-        "mal_kort_sikt": "ja" if rng.random() < 0.8 else "nej", "mal_lang_sikt": "ja" if rng.random() < 0.6 else "nej",
+    child = rng.choices(choices.child_took_part, [0.55 + 0.05 * year_index, 0.25, 0.2])[0]
+    rows[motesrapport.FORM].append({
+        **who, "datum": day.isoformat(), "sammankallande": "skola" if who[SCHOOL] else who[ORGANISATION],
+        "antal_verksamheter": str(rng.randint(2, 5)), "alla_kallade_deltog": YES if everyone else NO,
+        "ersattare_skickades": "ej aktuellt" if everyone else rng.choice([YES, NO]),
+        "barnet_deltog": child, "vardnadshavare_deltog": YES if rng.random() < 0.9 else NO,
+        "inom_tre_veckor": YES if rng.random() < 0.6 + 0.05 * year_index else NO,
+        "huvudansvarig_utsedd": YES if rng.random() < 0.85 else NO,
+        "uppfoljning_bokad": YES if rng.random() < 0.7 else NO,
+        "mal_kort_sikt": YES if rng.random() < 0.8 else NO, "mal_lang_sikt": YES if rng.random() < 0.6 else NO,
     })
-    answering = (["barn/ung"] if child != "nej" and rng.random() < 0.5 else []) + \
-        ["vårdnadshavare"] * rng.choice([0, 1, 1, 2])
+    took_part = child != choices.child_took_part[-1]
+    answering = ([choices.child] if took_part and rng.random() < 0.5 else []) + \
+        [choices.guardian] * rng.choice([0, 1, 1, 2])
     for svarande in answering:
-        mood = rng.gauss(3.9 if svarande == "vårdnadshavare" else 3.6, 0.7)
-        answer = {"skolenhetskod": who["skolenhetskod"], "organisation": who["organisation"], "lasar": lasar,
+        mood = rng.gauss(3.9 if svarande == choices.guardian else 3.6, 0.7)
+        answer = {SCHOOL: who[SCHOOL], ORGANISATION: who[ORGANISATION], SCHOOL_YEAR: lasar,
                   "svarande": svarande, "kommentar": ""}
-        for statement in STATEMENTS:
+        for statement in choices.statements:
             answer[statement] = str(min(5, max(1, round(rng.gauss(mood, 0.8)))))
-        rows["delaktighet"].append(answer)
+        rows[delaktighet.FORM].append(answer)
 
 
 def write_demo_store(data_dir, rows: Mapping[str, list[dict[str, str]]]) -> dict[str, int]:
@@ -160,11 +208,11 @@ def main(argv: list[str] | None = None) -> None:
     import tempfile
     from pathlib import Path
 
-    from backoffice.statistics.aggregates import write_aggregates
-    from backoffice.statistics.compiler import compile_statistics, load_form_facts
     from backoffice.config import ROOT
     from backoffice.register import load_register
-    from backoffice.store.files import read_rows
+    from backoffice.statistics.aggregates import write_aggregates
+    from backoffice.statistics.compiler import compile_statistics
+    from backoffice.statistics.pipeline import load_store
 
     parser = argparse.ArgumentParser(prog="python -m backoffice.demo",
                                      description="Skapa ett demolager och demosiffror för statistiksidan.")
@@ -176,15 +224,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     register = load_register()
-    facts = load_form_facts()
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = Path(args.data or scratch)
         if any(data_dir.glob("*.csv")):
             parser.error(f"{data_dir} innehåller redan ett lager; ange en tom katalog.")
-        written = write_demo_store(data_dir, demo_rows(register, DEMO_YEARS, facts, seed=args.seed))
-        rows = {form: read_rows(data_dir, form) for form in written}
-        stats = compile_statistics(args.lasar, register, facts, sources=["Demodata (python -m backoffice.demo)"],
-                                   **rows)
+        written = write_demo_store(data_dir, demo_rows(register, DEMO_YEARS, seed=args.seed))
+        stats = compile_statistics(args.lasar, register, load_store(data_dir, args.lasar).rows,
+                                   sources=["Demodata (python -m backoffice.demo)"])
         write_aggregates(stats, args.aggregates, demo=True)
     print(f"Demolagret: {', '.join(f'{f} {n} rader' for f, n in written.items())}"
           + (f" i {args.data}" if args.data else " (tillfälligt)") + f". Demosiffrorna: {args.aggregates}")

@@ -10,7 +10,9 @@ and peak resident memory, followed by the time of each stage measured in this pr
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,13 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backoffice.statistics import sheets as statsheets  # noqa: E402
-from backoffice.statistics.aggregates import write_aggregates  # noqa: E402
-from backoffice.statistics.compiler import compile_statistics, load_form_facts, rows_needed  # noqa: E402
 from backoffice.demo import demo_rows, write_demo_store  # noqa: E402
-from backoffice.statistics.publish import sheet_values  # noqa: E402
 from backoffice.register import School, load_register, write_register  # noqa: E402
-from backoffice.store.files import read_rows  # noqa: E402
+from backoffice.statistics.aggregates import write_aggregates  # noqa: E402
+from backoffice.statistics.compiler import compile_statistics  # noqa: E402
+from backoffice.statistics.pipeline import lay_out, load_store  # noqa: E402
 from backoffice.statistics.workbook import write_workbook  # noqa: E402
 
 TYPES = ["Kommunal"] * 4 + ["Enskild"]
@@ -60,37 +60,29 @@ def school_years(count: int, last_start: int = 2025) -> list[str]:
     return [f"{y}/{(y + 1) % 100:02d}" for y in range(last_start - count + 1, last_start + 1)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schools", type=int, default=4700)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--keep", help="Keep the generated store, register and outputs in this directory.")
-    parser.add_argument("--publish", action="store_true", help="Also time publishing to the tests' fake Sheets API.")
-    args = parser.parse_args()
-
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-compile-"))
-    work.mkdir(parents=True, exist_ok=True)
-    years = school_years(args.years)
-    lasar = years[-1]
-
+def generate(work: Path, schools: int, years: list[str]) -> dict:
+    """Write the register and a demo store of `years` into `work`; the register read back."""
     started = time.perf_counter()
     register_path = work / "skolor.csv"
-    write_register(national_register(args.schools), register_path)
+    write_register(national_register(schools), register_path)
     register = load_register(register_path)
-    facts = load_form_facts()
-    rows = demo_rows(register, years, facts, seed=11)
-    written = write_demo_store(work / "lager", rows)
+    written = write_demo_store(work / "lager", demo_rows(register, years, seed=11))
     print(f"Generated {len(register)} schools x {len(years)} school years in {time.perf_counter() - started:.1f} s: "
           + ", ".join(f"{form} {n:,} rows" for form, n in written.items()))
     sizes = {p.name: p.stat().st_size for p in (work / "lager").glob("*.csv")}
     print("Store: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(sizes.items())))
+    return register
 
-    # 1. The real command, in a child process: total time and the child's own peak memory. VmHWM is
-    # read inside the child: the rusage of a child forked from this (large) process would count
-    # this process's pages from before the exec.
+
+def time_command(work: Path, lasar: str) -> None:
+    """The real command, in a child process: total time and the child's own peak memory.
+
+    VmHWM is read inside the child: the rusage of a child forked from this (large) process would
+    count this process's pages from before the exec.
+    """
     out, aggregates = work / "sip.xlsx", work / "statistik.json"
     command = [sys.executable, "-c", PEAK_WRAPPER, "compile", "--lasar", lasar,
-               "--data", str(work / "lager"), "--register", str(register_path), "--out", str(out),
+               "--data", str(work / "lager"), "--register", str(work / "skolor.csv"), "--out", str(out),
                "--aggregates", str(aggregates)]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
@@ -103,49 +95,61 @@ def main() -> None:
           f"workbook {out.stat().st_size / 1e6:.1f} MB")
     print("  " + result.stdout.strip().splitlines()[-1])
 
-    # 2. The stages, timed in this process.
-    timings = {}
-    t = time.perf_counter()
-    # As the command does: other school years cut down to what the trend counts.
-    stored = {form: rows_needed(form, lasar, read_rows(work / "lager", form), facts) for form in written}
-    timings["read store"] = time.perf_counter() - t
-    t = time.perf_counter()
-    stats = compile_statistics(lasar, register, facts, **stored)
-    timings["compile (pure)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    sheets = statsheets.build_sheets(stats)
-    cells = sum(sum(len(r) for r in sheet_values(s)) for s in sheets)
-    timings["lay out sheets"] = time.perf_counter() - t
-    t = time.perf_counter()
-    write_workbook(stats, work / "sip-stage.xlsx", sheets=sheets)
-    timings["write xlsx"] = time.perf_counter() - t
-    t = time.perf_counter()
-    write_aggregates(stats, work / "statistik-stage.json")
-    timings["write aggregates"] = time.perf_counter() - t
-    if args.publish:
-        # The fake Sheets API from the tests, on 127.0.0.1: measures our side (requests, JSON), not Google.
-        sys.path.insert(0, str(ROOT / "tests"))
-        import os
 
-        from fake_sheets import FakeSheets
+def time_publishing(sheets, timings: dict[str, float]) -> int:
+    """Publish to the tests' fake Sheets API on 127.0.0.1 (our side: requests, JSON; not Google); the calls made."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_sheets import FakeSheets
 
-        from backoffice.gsheets import open_client
-        from backoffice.statistics.publish import publish_sheets
+    from backoffice.gsheets import open_client
+    from backoffice.statistics.publish import publish_sheets
 
-        with FakeSheets() as fake:
-            os.environ["SIP_SHEETS_API_URL"] = fake.url
-            key = fake.create_spreadsheet("SIP-statistik")
-            t = time.perf_counter()
-            publish_sheets(sheets, key, open_client())
-            timings["publish (fake Sheets API)"] = time.perf_counter() - t
-            calls = len(fake.requests)
-    print(f"Stages ({cells:,} cells in {len(sheets)} sheets): "
+    with FakeSheets() as fake:
+        os.environ["SIP_SHEETS_API_URL"] = fake.url
+        key = fake.create_spreadsheet("SIP-statistik")
+        started = time.perf_counter()
+        publish_sheets(sheets, key, open_client())
+        timings["publish (fake Sheets API)"] = time.perf_counter() - started
+        return len(fake.requests)
+
+
+def time_stages(work: Path, lasar: str, register: dict, publish: bool) -> None:
+    """The stages of the pipeline (backoffice.statistics.pipeline.compile_year), timed in this process."""
+    timings: dict[str, float] = {}
+
+    def timed(name, call):
+        started = time.perf_counter()
+        result = call()
+        timings[name] = time.perf_counter() - started
+        return result
+
+    loaded = timed("read store", lambda: load_store(work / "lager", lasar))
+    stats = timed("compile (pure)", lambda: compile_statistics(lasar, register, loaded.rows))
+    sheets = timed("lay out sheets", lambda: lay_out(stats))
+    timed("write xlsx", lambda: write_workbook(sheets, work / "sip-stage.xlsx"))
+    timed("write aggregates", lambda: write_aggregates(stats, work / "statistik-stage.json"))
+    calls = time_publishing(sheets, timings) if publish else None
+    print(f"Stages ({sum(sheet.cells for sheet in sheets):,} cells in {len(sheets)} sheets): "
           + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
-    if args.publish:
+    if calls is not None:
         print(f"Publishing took {calls} API calls.")
-    if not args.keep:
-        import shutil
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=4700)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--keep", help="Keep the generated store, register and outputs in this directory.")
+    parser.add_argument("--publish", action="store_true", help="Also time publishing to the tests' fake Sheets API.")
+    args = parser.parse_args()
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-compile-"))
+    work.mkdir(parents=True, exist_ok=True)
+    years = school_years(args.years)
+    register = generate(work, args.schools, years)
+    time_command(work, years[-1])
+    time_stages(work, years[-1], register, args.publish)
+    if not args.keep:
         shutil.rmtree(work)
 
 

@@ -250,6 +250,25 @@ def _survey(data: dict) -> str:
     ])
 
 
+def _other_form(data: dict, form: dict) -> str:
+    """A form without statistics of its own: a table of its counts in all, per group and organisation."""
+    label = GROUP_LABELS.get(data.get("gruppering"), "Grupp")
+    keys = [m["nyckel"] for m in form["matt"]]
+    header = [f"{label} eller organisation"] + [m["namn"] for m in form["matt"]]
+
+    def rows(entries: list[dict]) -> list[list[str]]:
+        return [[e["namn"]] + [fmt_number(e["antal"][key]) for key in keys] for e in entries]
+
+    out = [f"Blanketten har ingen egen statistik: svaren räknas ur dess fält. Antal svar, svar per alternativ "
+           f"och summan av fält med heltal, för hela förvaltningen, per {label.lower()} och per organisation "
+           "utanför skolan. Bara den senaste versionen av ett svar räknas.",
+           data_table(f"{form['namn']}: svar per {label.lower()}", header,
+                      rows([form["totalt"]] + form["grupper"] + form["organisationer"]))]
+    if data.get("skolor_publiceras") and form.get("skolor"):
+        out.append(data_table(f"{form['namn']}: svar per skola", ["Skola"] + header[1:], rows(form["skolor"])))
+    return "\n\n".join(out)
+
+
 def _schools(data: dict) -> str:
     header = ["Skola", "Status", "SIP-processer", "Per 100 elever", "Avvikelser", "Uppfyllda krav"]
     rows = [[s["namn"], s["status"], fmt_number(s["sip_initierade"]), fmt_number(s["sip_per_100_elever"], 1),
@@ -287,6 +306,8 @@ def render_page(data: dict | None) -> str:
         out.append("## SIP-möten\n\n" + _meetings(data))
     if data.get("delaktighet"):
         out.append("## Barnets och vårdnadshavarnas delaktighet\n\n" + _survey(data))
+    for form in data.get("blanketter") or []:
+        out.append(f"## {_e(form['namn'])}\n\n" + _other_form(data, form))
     label = GROUP_LABELS.get(data.get("gruppering"), "Grupp")
     out.append(f"## Per {label.lower()}\n\n" + _groups(data))
     out.append("## Över tid\n\n" + _trend(data))

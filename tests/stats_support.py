@@ -1,7 +1,7 @@
 """Fixture data for the statistics tests: a small register and store-shaped rows, written out by hand.
 
 The expected figures in the tests are computed from these rows with plain loops in the tests
-themselves (never with backoffice.statistics.compiler), so a wrong statistic cannot agree with itself.
+themselves (never with backoffice.statistics), so a wrong statistic cannot agree with itself.
 """
 from __future__ import annotations
 
@@ -103,8 +103,63 @@ STICKPROV = [
 ]
 
 
+def meeting(code, datum, barnet, alla, tre, bokad, organisation=""):
+    return {"skolenhetskod": code, "organisation": organisation, "datum": datum, "sammankallande": "skola",
+            "antal_verksamheter": "3", "alla_kallade_deltog": alla,
+            "ersattare_skickades": "ej aktuellt" if alla == "ja" else "nej", "barnet_deltog": barnet,
+            "vardnadshavare_deltog": "ja", "inom_tre_veckor": tre, "huvudansvarig_utsedd": "ja",
+            "uppfoljning_bokad": bokad, "mal_kort_sikt": "ja", "mal_lang_sikt": "nej",
+            "mottagen": datum + "T15:00:00Z", "kvitto": "M" + datum + code, "version": "1", "kanal": "webb"}
+
+
+MOTESRAPPORT = [
+    meeting("10000001", "2025-08-20", "i mötet", "ja", "ja", "ja"),
+    meeting("10000001", "2025-09-11", "på annat sätt", "nej", "ja", "nej"),
+    meeting("10000001", "2025-10-02", "I mötet", "JA", "nej", "ja"),
+    meeting("10000002", "2025-11-13", "nej", "ja", "ja", "ja"),
+    meeting("10000002", "2026-02-05", "i mötet", "nej", "nej", "ja"),
+    meeting("10000002", "2026-03-19", "i mötet", "ja", "ja", "nej"),
+    meeting("10000004", "2026-04-23", "på annat sätt", "ja", "ja", "ja"),
+    meeting("10000004", "2026-06-30", "i mötet", "ja", "nej", "ja"),
+    meeting("10000005", "2026-05-07", "nej", "nej", "nej", "nej"),
+    meeting("", "2025-09-30", "i mötet", "ja", "ja", "ja", organisation="socialtjänst"),
+    meeting("", "2026-01-15", "på annat sätt", "nej", "ja", "ja", organisation="socialtjänst"),
+    meeting("", "2025-12-01", "i mötet", "ja", "nej", "ja", organisation="region"),
+    # Outside the school year (1 July starts the next one), and a school that is not in the register.
+    meeting("10000001", "2025-06-30", "i mötet", "ja", "ja", "ja"),
+    meeting("10000006", "2026-07-01", "nej", "nej", "nej", "nej"),
+    meeting("99999999", "2025-10-10", "i mötet", "ja", "ja", "ja"),
+]
+STATEMENTS = ["blev_lyssnad", "forstod_beslut", "utgar_fran_behov", "vet_vem_kontakta", "kandes_tryggt"]
+
+
+def answer(code, svarande, values, lasar=LASAR, organisation=""):
+    row = {"skolenhetskod": code, "organisation": organisation, "lasar": lasar, "svarande": svarande,
+           "kommentar": "", "mottagen": "2026-03-01T10:00:00Z", "kvitto": "E", "version": "1", "kanal": "webb"}
+    row.update(zip(STATEMENTS, (str(v) for v in values)))
+    return row
+
+
+# Four children's answers (one short of an average) and five guardians' (just enough); one guardian
+# skipped a statement (a file may have blanks), another year's answer and one outside the register.
+DELAKTIGHET = [
+    answer("10000001", "barn/ung", [5, 4, 3, 2, 1]),
+    answer("10000001", "barn/ung", [4, 4, 4, 4, 4]),
+    answer("10000002", "Barn/ung", [3, 5, 2, 5, 5]),
+    answer("", "barn/ung", [2, 3, 5, 1, 4], organisation="region"),
+    answer("10000001", "vårdnadshavare", [5, 5, 4, 3, 5]),
+    answer("10000001", "vårdnadshavare", [4, 3, 4, 4, 5]),
+    answer("10000002", "vårdnadshavare", [3, 2, 1, 5, 4]),
+    answer("10000004", "vårdnadshavare", [5, 4, 4, 4, 4]),
+    answer("", "vårdnadshavare", [1, 5, 3, 2, 3], organisation="socialtjänst"),
+    dict(answer("10000004", "vårdnadshavare", [4, 4, 4, 4, 4]), forstod_beslut=""),
+    answer("10000001", "barn/ung", [1, 1, 1, 1, 1], lasar="2024/25"),
+    answer("99999999", "barn/ung", [1, 1, 1, 1, 1]),
+]
+
+
 def school_year(datum: str) -> str:
-    """The school year of a date, written out independently of backoffice.compile."""
+    """The school year of a date, written out independently of backoffice.schoolyear."""
     year, month = int(datum[:4]), int(datum[5:7])
     start = year if month >= 7 else year - 1
     return f"{start}/{str(start + 1)[2:]}"
@@ -132,3 +187,8 @@ def table_rows(ws, name: str) -> list[dict]:
         if any(v is not None for v in values):
             rows.append(dict(zip(header, values)))
     return rows
+
+
+# The three school forms' fixture rows, as compile_statistics takes them (form id → rows).
+SCHOOL_ROWS = {"arsuppfoljning": ARSUPPFOLJNING, "avvikelse": AVVIKELSE, "stickprov": STICKPROV}
+ALL_ROWS = {**SCHOOL_ROWS, "motesrapport": MOTESRAPPORT, "delaktighet": DELAKTIGHET}

@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 import pytest
 
 from backoffice.statistics.aggregates import SUPPRESSED, build_aggregates, read_aggregates, suppress, suppress_breakdown, write_aggregates
-from backoffice.statistics.compiler import compile_statistics, load_form_facts
-from stats_support import ARSUPPFOLJNING, AVVIKELSE, LASAR, SCHOOLS, STICKPROV, latest_by, register  # isort: skip
+from backoffice.forms.schema import load_form
+from backoffice.statistics import avvikelse
+from backoffice.statistics.compiler import compile_statistics
+from stats_support import ARSUPPFOLJNING, LASAR, SCHOOL_ROWS, SCHOOLS, latest_by, register  # isort: skip
 from macros.stats import render_page  # noqa: E402 (importable once stats_support has set the path)
 
 COMPILED = datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc)
@@ -17,7 +19,7 @@ COMPILED = datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def facts():
-    return load_form_facts()
+    return avvikelse.facts(load_form("avvikelse"))
 
 
 def deviations(counts: dict[str, int]) -> list[dict]:
@@ -54,7 +56,7 @@ def test_a_lone_hidden_part_of_a_total_takes_the_next_smallest_with_it():
 
 def test_categories_at_the_boundaries_in_the_json(facts):
     a, b, c, d = facts.categories[:4]
-    stats = compile_statistics(LASAR, register(), facts, avvikelse=deviations({a: 0, b: 1, c: 4, d: 5}),
+    stats = compile_statistics(LASAR, register(), {"avvikelse": deviations({a: 0, b: 1, c: 4, d: 5})},
                                compiled_at=COMPILED)
     shown = {x["namn"]: x["antal"] for x in build_aggregates(stats)["avvikelser_per_kategori"]}
     assert [shown[a], shown[b], shown[c], shown[d]] == [0, "..", "..", 5]
@@ -66,9 +68,8 @@ def test_categories_at_the_boundaries_in_the_json(facts):
 
 
 @pytest.fixture(scope="module")
-def stats(facts):
-    return compile_statistics(LASAR, register(), facts, arsuppfoljning=ARSUPPFOLJNING, avvikelse=AVVIKELSE,
-                              stickprov=STICKPROV, compiled_at=COMPILED)
+def stats():
+    return compile_statistics(LASAR, register(), SCHOOL_ROWS, compiled_at=COMPILED)
 
 
 def test_administration_figures_threshold_and_date_are_stored(stats, tmp_path):
@@ -96,16 +97,16 @@ def test_groups_hide_small_child_counts_but_not_school_counts(stats):
     assert groups["Kommunal"]["sip_initierade"] == ".."
 
 
-def test_a_rate_is_hidden_when_it_would_give_away_the_sip_of_schools_without_pupil_counts(facts):
+def test_a_rate_is_hidden_when_it_would_give_away_the_sip_of_schools_without_pupil_counts():
     # Bergsskolan has no pupil count in the register: its SIP are outside the rate's numerator.
     rows = [dict(ARSUPPFOLJNING[4], sip_initierade="30"), dict(ARSUPPFOLJNING[3], sip_initierade="2")]
     assert {r["skolenhetskod"] for r in rows} == {"10000004", "10000003"}
-    stats = compile_statistics(LASAR, register(), facts, arsuppfoljning=rows)
+    stats = compile_statistics(LASAR, register(), {"arsuppfoljning": rows})
     total = build_aggregates(stats)["forvaltning"]
     # 32 − rate × 330 / 100 would be Bergsskolan's 2.
     assert total["sip_initierade"] == 32 and total["sip_per_100_elever"] == ".."
     rows[1]["sip_initierade"] = "5"
-    total = build_aggregates(compile_statistics(LASAR, register(), facts, arsuppfoljning=rows))["forvaltning"]
+    total = build_aggregates(compile_statistics(LASAR, register(), {"arsuppfoljning": rows}))["forvaltning"]
     assert total["sip_per_100_elever"] == round(30 * 100 / 330, 4)
 
 
@@ -265,7 +266,7 @@ def small_hidden_sums(values: dict, sums: list, threshold: int) -> list:
 @pytest.mark.parametrize("per_school", [False, True])
 def test_no_hidden_count_can_be_worked_out_from_the_published_figures(facts, seed, per_school):
     rows = random_rows(random.Random(seed), facts)
-    stats = compile_statistics(LASAR, register(), facts, compiled_at=COMPILED, **rows)
+    stats = compile_statistics(LASAR, register(), rows, compiled_at=COMPILED)
     data = build_aggregates(stats, per_school=per_school)
     values, sums = published_sums(data)
     assert any(v == SUPPRESSED for v in values.values())  # the data do have small counts
@@ -287,7 +288,7 @@ def test_organisations_that_add_up_to_the_total_are_a_breakdown_too(facts):
     rows = deviations({facts.categories[0]: 13})
     for row in rows[10:]:
         row["berorda_verksamheter"] = "socialtjänst"
-    data = build_aggregates(compile_statistics(LASAR, register(), facts, avvikelse=rows, compiled_at=COMPILED))
+    data = build_aggregates(compile_statistics(LASAR, register(), {"avvikelse": rows}, compiled_at=COMPILED))
     shown = {c["namn"]: c["antal"] for c in data["avvikelser_per_verksamhet"]}
     assert data["forvaltning"]["avvikelser"] == 13
     assert shown["socialtjänst"] == ".." and shown["skola"] == ".." and shown["BUP"] == 0

@@ -117,6 +117,8 @@ def test_areas_and_aggregates(tmp_path, register_csv):
 
 @pytest.mark.parametrize("args, message", [
     (["--lasar", "2025-26"], "2025/26"),
+    # The one school-year sentence: the second year must follow the first.
+    (["--lasar", "2025/27"], "Läsåret ”2025/27” ska skrivas som 2025/26, där andra året följer direkt på det första."),
     (["--from", "finns-inte.csv"], "finns inte"),
     (["--form", "okand", "--from", "x.csv"], "okand"),
     (["--data", "lager", "--from", "x.csv"], "antingen --data eller --from"),
@@ -156,3 +158,24 @@ def test_compile_from_a_google_sheet(fake_sheets, tmp_path, register_csv):  # no
     assert result.exit_code == 0, result.output
     rows = per_school(out)
     assert rows["10000004"]["SIP-processer initierade"] == 12 and rows["10000002"]["Status"] == "Inskickad"
+
+
+def test_a_workbook_that_cannot_be_written_exits_2(tmp_path, register_csv):
+    (tmp_path / "fil").write_text("ingen katalog", encoding="utf-8")
+    (tmp_path / "lager").mkdir()
+    result = run("compile", "--lasar", LASAR, "--data", str(tmp_path / "lager"), "--register", str(register_csv),
+                 "--out", str(tmp_path / "fil" / "sip.xlsx"))
+    assert result.exit_code == 2, result.output
+    assert "Arbetsboken" in result.stderr and "kunde inte skrivas" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_store_that_is_not_there_exits_2_but_the_default_store_may_be_empty(tmp_path, register_csv, monkeypatch):
+    result = run("compile", "--lasar", LASAR, "--data", str(tmp_path / "saknas"), "--register", str(register_csv),
+                 "--out", str(tmp_path / "sip.xlsx"))
+    assert result.exit_code == 2 and "Lagret" in result.stderr and "finns inte" in result.stderr
+    monkeypatch.setenv("SIP_DATA", str(tmp_path / "inget-lager-an"))
+    result = run("compile", "--lasar", LASAR, "--register", str(register_csv), "--out", str(tmp_path / "sip.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "finns inte ännu" in result.stderr and "0 av 6 skolor har skickat in" in result.stdout
+    assert {r["Status"] for r in per_school(tmp_path / "sip.xlsx").values()} == {"Saknas"}

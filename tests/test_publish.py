@@ -9,14 +9,16 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from backoffice import gsheets
-from backoffice.statistics import sheets as statsheets
 from backoffice.cli import main
-from backoffice.statistics.compiler import compile_statistics, load_form_facts
+from backoffice.gsheets import GSheetError
+from backoffice.statistics.compiler import compile_statistics
+from backoffice.statistics.pipeline import lay_out
 from backoffice.statistics.publish import publish_sheets
-from backoffice.store.files import FileStore
 from backoffice.statistics.workbook import write_workbook
+from backoffice.store.files import FileStore
 from fake_sheets import fake_sheets  # noqa: F401 - the fixture
-from stats_support import ARSUPPFOLJNING, AREAS, AVVIKELSE, FORMULA_TEXTS, LASAR, STICKPROV, register, write_register_csv
+from stats_support import AREAS, ARSUPPFOLJNING, FORMULA_TEXTS, LASAR, SCHOOL_ROWS, register, write_register_csv
+from test_motesrapport import compiled as compiled_meetings
 
 
 def workbook_cells(ws) -> list[list]:
@@ -32,17 +34,17 @@ def workbook_cells(ws) -> list[list]:
     return rows
 
 
-def compiled(**rows):
-    return compile_statistics(LASAR, register(), load_form_facts(), areas=AREAS, sources=["fixturrader"],
-                              compiled_at=datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc), **rows)
+def compiled(rows):
+    return compile_statistics(LASAR, register(), rows, areas=AREAS, sources=["fixturrader"],
+                              compiled_at=datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc))
 
 
 @pytest.fixture
 def published(fake_sheets, tmp_path):  # noqa: F811
-    stats = compiled(arsuppfoljning=ARSUPPFOLJNING, avvikelse=AVVIKELSE, stickprov=STICKPROV)
-    path = write_workbook(stats, tmp_path / "statistik.xlsx")
+    sheets = lay_out(compiled(SCHOOL_ROWS))
+    path = write_workbook(sheets, tmp_path / "statistik.xlsx")
     key = fake_sheets.create_spreadsheet("SIP-statistik", {"Anteckningar": [["egen text"]]})
-    publish_sheets(statsheets.build_sheets(stats), key, gsheets.open_client())
+    publish_sheets(sheets, key, gsheets.open_client())
     return key, load_workbook(path)
 
 
@@ -72,9 +74,9 @@ def test_values_go_raw_in_batched_calls_and_formula_text_stays_text(fake_sheets,
 
 def test_publishing_again_replaces_the_old_figures(fake_sheets, published, tmp_path):  # noqa: F811
     key, _ = published
-    fewer = compiled(arsuppfoljning=[r for r in ARSUPPFOLJNING if r["skolenhetskod"] == "10000004"])
+    fewer = lay_out(compiled({"arsuppfoljning": [r for r in ARSUPPFOLJNING if r["skolenhetskod"] == "10000004"]}))
     path = write_workbook(fewer, tmp_path / "ny.xlsx")
-    publish_sheets(statsheets.build_sheets(fewer), key, gsheets.open_client())
+    publish_sheets(fewer, key, gsheets.open_client())
     wb = load_workbook(path)
     assert fake_sheets.sheet_titles(key).count("Per skola") == 1
     for ws in wb.worksheets:
@@ -84,12 +86,12 @@ def test_publishing_again_replaces_the_old_figures(fake_sheets, published, tmp_p
 def test_quota_errors_are_retried_with_backoff(fake_sheets, monkeypatch, tmp_path):  # noqa: F811
     waits = []
     monkeypatch.setattr(gspread.http_client.time, "sleep", waits.append)
-    stats = compiled(arsuppfoljning=ARSUPPFOLJNING)
+    sheets = lay_out(compiled({"arsuppfoljning": ARSUPPFOLJNING}))
     key = fake_sheets.create_spreadsheet("SIP-statistik")
     fake_sheets.fail_next(2, status=429)
-    publish_sheets(statsheets.build_sheets(stats), key, gsheets.open_client())
+    publish_sheets(sheets, key, gsheets.open_client())
     assert waits == [2, 4]
-    wb = load_workbook(write_workbook(stats, tmp_path / "x.xlsx"))
+    wb = load_workbook(write_workbook(sheets, tmp_path / "x.xlsx"))
     assert fake_sheets.raw_values(key, "Per skola") == workbook_cells(wb["Per skola"])
 
 
@@ -112,3 +114,18 @@ def test_publish_command_and_compile_with_gsheet(fake_sheets, tmp_path):  # noqa
         assert fake_sheets.raw_values(key, ws.title) == workbook_cells(ws), ws.title
     missing = CliRunner().invoke(main, ["publish", *common, "--gsheet", "finns-inte"])
     assert missing.exit_code == 2 and "finns inte" in missing.output and "Traceback" not in missing.output
+
+
+def test_the_published_meeting_and_survey_sheets_equal_the_workbook(fake_sheets, tmp_path):  # noqa: F811
+    sheets = lay_out(compiled_meetings())
+    wb = load_workbook(write_workbook(sheets, tmp_path / "s.xlsx"))
+    key = fake_sheets.create_spreadsheet("SIP-statistik", {})
+    publish_sheets(sheets, key, gsheets.open_client())
+    for name in ("Möten", "Delaktighet"):
+        assert fake_sheets.raw_values(key, name) == workbook_cells(wb[name]), name
+
+
+def test_a_spreadsheet_that_is_not_there_is_a_swedish_error(fake_sheets):  # noqa: F811
+    sheets = lay_out(compiled({"arsuppfoljning": ARSUPPFOLJNING}))
+    with pytest.raises(GSheetError, match="finns inte eller är inte delat med tjänstekontot"):
+        publish_sheets(sheets, "finns-inte", gsheets.open_client())

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from backoffice.statistics.aggregates import build_aggregates
-from backoffice.statistics.compiler import compile_statistics, load_form_facts
+from backoffice.statistics.compiler import compile_statistics
 from browser_support import format_violations, run_axe, serve_directory
-from stats_support import ARSUPPFOLJNING, AVVIKELSE, LASAR, ROOT, STICKPROV, register
+from stats_support import LASAR, ROOT, SCHOOL_ROWS, register
+from test_generic import ROWS as FORTBILDNING, copy_forms_with_fortbildning
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 
@@ -30,10 +31,10 @@ def build_with(aggregates: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """Two builds: one from fixture aggregates (small counts, per-school figures on), one with none."""
+    """Two builds: one from fixture aggregates (small counts, per-school figures on, a sixth form), one with none."""
     base = tmp_path_factory.mktemp("statistiksidor")
-    stats = compile_statistics(LASAR, register(), load_form_facts(), arsuppfoljning=ARSUPPFOLJNING,
-                               avvikelse=AVVIKELSE, stickprov=STICKPROV,
+    forms = copy_forms_with_fortbildning(tmp_path_factory.mktemp("forms"))
+    stats = compile_statistics(LASAR, register(), {**SCHOOL_ROWS, "fortbildning": FORTBILDNING}, forms_dir=forms,
                                compiled_at=datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc))
     data = base / "statistik.json"
     data.write_text(json.dumps(build_aggregates(stats, per_school=True), ensure_ascii=False), encoding="utf-8")
@@ -52,6 +53,7 @@ def test_the_statistics_page_is_axe_clean_and_shows_the_figures(browser, sites, 
         charts = page.locator("svg[role=img]").count()
         chart_titles = page.locator("svg[role=img] title").all_text_contents()
         named = page.get_by_role("img", name="Avvikelser per kategori: stapeldiagram").count()
+        other_form = page.locator("table", has_text="svar per huvudmannatyp").first.inner_text()
     context.close()
     assert not violations, format_violations(violations, label=f"statistik/ ({width} px): ")
     assert "läsår 2025/26" in text and "2026-09-01 kl. 07:30 UTC" in text
@@ -60,6 +62,9 @@ def test_the_statistics_page_is_axe_clean_and_shows_the_figures(browser, sites, 
     assert ".." in text and "1–4" in text
     assert "Siffror per skola" in text and "Centralskolan" in text
     assert charts >= 5 and all("tabellen" in t for t in chart_titles) and named == 1
+    # The form the repository has never seen: its own section and table, small counts hidden.
+    assert "Fortbildning: SIP/samverkan för skolans personal: svar per huvudmannatyp" in text
+    assert "Hela förvaltningen\t5\t..\t" in other_form
 
 
 def test_without_statistics_the_page_says_so(browser, sites):

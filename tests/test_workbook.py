@@ -7,19 +7,20 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from backoffice.statistics.compiler import compile_statistics, load_form_facts
-from backoffice.statistics.sheets import SHEET_NAMES
+from backoffice.statistics.compiler import compile_statistics
+from backoffice.statistics.outputs import OutputError
+from backoffice.statistics.sheets import SHEET_NAMES, build_sheets
 from backoffice.statistics.workbook import write_workbook
-from stats_support import (ARSUPPFOLJNING, AREAS, AVVIKELSE, FORMULA_TEXTS, LASAR, REQUIREMENTS, SCHOOLS,
+from stats_support import (ARSUPPFOLJNING, AREAS, AVVIKELSE, FORMULA_TEXTS, LASAR, REQUIREMENTS, SCHOOL_ROWS, SCHOOLS,
                            STICKPROV, latest_by, register, school_year, table_rows)
 
 
 @pytest.fixture(scope="module")
 def workbook_path(tmp_path_factory):
-    stats = compile_statistics(LASAR, register(), load_form_facts(), arsuppfoljning=ARSUPPFOLJNING,
-                               avvikelse=AVVIKELSE, stickprov=STICKPROV, areas=AREAS,
-                               sources=["fixturrader"], compiled_at=datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc))
-    return write_workbook(stats, tmp_path_factory.mktemp("wb") / "statistik.xlsx")
+    stats = compile_statistics(LASAR, register(), SCHOOL_ROWS, areas=AREAS, sources=["fixturrader"],
+                               compiled_at=datetime(2026, 9, 1, 7, 30, tzinfo=timezone.utc))
+    return write_workbook(build_sheets(stats), tmp_path_factory.mktemp("wb") / "statistik.xlsx",
+                          title=f"SIP-uppföljning {LASAR}")
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +151,18 @@ def test_groups_by_area_and_trend(wb):
     assert groups["Väster"]["Inskickade"] == 0
     trend = {r["Läsår"]: r for r in table_rows(wb["Trend"], "Trend")}
     assert trend["2024/25"]["Inskickade"] == 2 and trend["2025/26"]["Inskickade"] == 4
+
+
+def test_the_workbook_is_titled_and_every_requirement_is_explained(wb):
+    assert wb.properties.title == f"SIP-uppföljning {LASAR}"
+    explained = {r["Fält"]: r["Krav"] for r in table_rows(wb["Om statistiken"], "Dokumentationskrav")}
+    assert list(explained) == REQUIREMENTS and explained["ratt_arendetyp"].startswith("Är dokumentet")
+
+
+def test_a_workbook_that_cannot_be_written_is_a_swedish_error_and_leaves_nothing_behind(tmp_path):
+    stats = compile_statistics(LASAR, register(), SCHOOL_ROWS)
+    blocked = tmp_path / "fil"
+    blocked.write_text("en fil, ingen katalog", encoding="utf-8")
+    with pytest.raises(OutputError, match="Arbetsboken .* kunde inte skrivas"):
+        write_workbook(build_sheets(stats), blocked / "sip.xlsx")
+    assert [p.name for p in tmp_path.iterdir()] == ["fil"]

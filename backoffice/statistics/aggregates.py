@@ -3,18 +3,20 @@
 Counts that concern children (SIP processes, meetings, deviations, audited documents, survey answers)
 from 1 up to the threshold minus one are replaced by `..`, zero stays 0, and wherever published
 figures add up to a published total (groups to the administration, schools to their group,
-categories and months to all deviations, respondents to all answers) more cells are hidden until no
-hidden count can be worked out by subtraction. Counts of schools are not about children and are
-shown as they are. Per-school figures are included only when asked for.
+categories and months to all deviations, respondents to all answers, a form's answers per choice to
+its rows) more cells are hidden until no hidden count can be worked out by subtraction. Counts of
+schools are not about children and are shown as they are. Per-school figures are included only when
+asked for.
 """
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
-from backoffice.statistics.compiler import AUDIENCES, MEETING_FLAGS, MIN_ANSWERS, GroupStats, Statistics, share
+from backoffice.statistics.figures import MEETING_FIGURES, MIN_ANSWERS, ROWS, FormCounts, GroupStats, Statistics, Tally
+from backoffice.statistics.outputs import write_whole
+from backoffice.statistics.values import share
 
 FORMAT = "sip-statistik/1"
 SUPPRESSED = ".."
@@ -92,7 +94,7 @@ def _ratio(value: float | None, *hidden: bool) -> Value:
 # The child-related counts of schools, groups and the whole administration.
 SCHOOL_COUNTS = ("sip_initierade", "sip_deltagit", "avvikelser", "stickprov_dokument")
 # The counts of meetings: all meetings, then the meetings with each flag (the parts of the shares).
-MEETING_COUNTS = ("moten",) + tuple(attribute for attribute, _, _ in MEETING_FLAGS)
+MEETING_COUNTS = ("moten",) + MEETING_FIGURES
 TOTAL = "totalt"
 
 
@@ -150,12 +152,13 @@ def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
     survey = stats.survey
     if survey is None:
         return {"svar": 0, "per_svarande": {}, "pastaenden": [], "minsta_antal": minimum}
-    values = {TOTAL: survey.svar, **{a: survey.per_svarande[a] for a in AUDIENCES}}
-    hidden = protect(values, [(TOTAL, list(AUDIENCES))], threshold)
+    audiences = list(survey.audiences)
+    values = {TOTAL: survey.svar, **{a: survey.per_svarande[a] for a in audiences}}
+    hidden = protect(values, [(TOTAL, audiences)], threshold)
     statements = []
     for item in survey.pastaenden:
-        answers = {TOTAL: item.alla, **{a: item.per_svarande[a] for a in AUDIENCES}}
-        small = protect({k: v.antal for k, v in answers.items()}, [(TOTAL, list(AUDIENCES))], minimum)
+        answers = {TOTAL: item.alla, **{a: item.per_svarande[a] for a in audiences}}
+        small = protect({k: v.antal for k, v in answers.items()}, [(TOTAL, audiences)], minimum)
 
         def figures(cell: str) -> dict[str, Any]:
             if cell in small:
@@ -164,7 +167,7 @@ def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
             return {"svar": answers[cell].antal, "medel": None if average is None else round(average, 2)}
 
         statements.append({"falt": item.field, "namn": item.title, **figures(TOTAL),
-                           "per_svarande": {a: figures(a) for a in AUDIENCES}})
+                           "per_svarande": {a: figures(a) for a in audiences}})
     return {
         "svar": _published(survey.svar, TOTAL, hidden),
         "per_svarande": {a: _published(n, a, hidden) for a, n in survey.per_svarande.items()},
@@ -173,11 +176,12 @@ def _survey(stats: Statistics, threshold: int) -> dict[str, Any]:
     }
 
 
-def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, per_school: bool = False,
-                     demo: bool = False) -> dict[str, Any]:
-    """The aggregates as a JSON-ready dict, suppression applied."""
-    if threshold < 1:
-        raise ValueError("Tröskeln för undertryckning måste vara minst 1.")
+# Published counts per cell, and the cells hidden: per child-related count of the schools.
+Counts = dict[str, tuple[dict[Hashable, int], set]]
+
+
+def _school_counts(stats: Statistics, threshold: int, per_school: bool) -> Counts:
+    """Every child-related count of schools, groups and the administration, with what it must hide."""
     d = stats.deviations
     breakdowns = {"avvikelser": {
         "kategori": [c.antal for c in d.per_kategori],
@@ -186,30 +190,37 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         # when they do (or nearly do), they are a breakdown like the others.
         "verksamhet": [c.antal for c in d.per_verksamhet],
     }}
-    counts: dict[str, tuple[dict, set]] = {}
+    counts: Counts = {}
     for key in SCHOOL_COUNTS:
         values, sums = _school_cells(stats, key, per_school, breakdowns.get(key, {}))
         counts[key] = (values, protect(values, sums, threshold))
+    return counts
 
-    def school_figures(cell: Hashable, item, rate: float | None) -> dict[str, Any]:
-        shown = {key: _published(values[cell], cell, hidden) if cell in values else None
-                 for key, (values, hidden) in counts.items()}
-        # A group's rate counts only schools with a known pupil count (public in the register): the
-        # SIP of the others is then the total minus rate × pupils, and must not be a small count.
-        unrated = item.sip_initierade - item.sip_initierade_med_elevtal if isinstance(item, GroupStats) else 0
-        shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED,
-                                             suppress(unrated, threshold) == SUPPRESSED)
-        shown["stickprov_andel_uppfyllda"] = _ratio(item.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)
-        return shown
 
-    def group(g, cell: Hashable) -> dict[str, Any]:
-        # School counts are not about children: shown as they are.
-        return {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
-                "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd,
-                **school_figures(cell, g, g.sip_per_100)}
+def _school_figures(counts: Counts, cell: Hashable, item, rate: float | None, threshold: int) -> dict[str, Any]:
+    """A school's, group's or the administration's counts as published, and the shares built on them."""
+    shown = {key: _published(values[cell], cell, hidden) if cell in values else None
+             for key, (values, hidden) in counts.items()}
+    # A group's rate counts only schools with a known pupil count (public in the register): the
+    # SIP of the others is then the total minus rate × pupils, and must not be a small count.
+    unrated = item.sip_initierade - item.sip_initierade_med_elevtal if isinstance(item, GroupStats) else 0
+    shown["sip_per_100_elever"] = _ratio(rate, shown["sip_initierade"] == SUPPRESSED,
+                                         suppress(unrated, threshold) == SUPPRESSED)
+    shown["stickprov_andel_uppfyllda"] = _ratio(item.stickprov_andel, shown["stickprov_dokument"] == SUPPRESSED)
+    return shown
 
+
+def _group(g: GroupStats, cell: Hashable, counts: Counts, threshold: int) -> dict[str, Any]:
+    # School counts are not about children: shown as they are.
+    return {"namn": g.namn, "skolor": g.skolor, "inskickade": g.inskickade,
+            "andel_inskickade": _ratio(g.andel_inskickade), "sip_kunnig_utsedd": g.sip_kunnig_utsedd,
+            **_school_figures(counts, cell, g, g.sip_per_100, threshold)}
+
+
+def _administration(stats: Statistics, counts: Counts, threshold: int) -> dict[str, Any]:
+    """The whole administration's figures, with the audit's documents meeting every requirement."""
     audit = stats.audit
-    total = group(stats.total, TOTAL)
+    total = _group(stats.total, TOTAL, counts, threshold)
     whole = suppress(audit.helt_uppfyllda, threshold)
     total.update({
         "avvikelse_utredd": stats.total.avvikelse_utredd,
@@ -217,16 +228,32 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         "stickprov_andel_helt_uppfyllda": _ratio(share(audit.helt_uppfyllda, audit.dokument),
                                                  total["stickprov_dokument"] == SUPPRESSED, whole == SUPPRESSED),
     })
-    requirements = []
-    for r in audit.per_krav:
+    return total
+
+
+def _requirements(stats: Statistics, threshold: int) -> list[dict[str, Any]]:
+    """Each audit requirement's documents checked and met (suppressed), and the share met."""
+    out = []
+    for r in stats.audit.per_krav:
         checked, met = suppress(r.granskade, threshold), suppress(r.uppfyllda, threshold)
-        requirements.append({"falt": r.field, "namn": r.title, "granskade": checked, "uppfyllda": met,
-                             "andel": _ratio(r.andel, checked == SUPPRESSED, met == SUPPRESSED)})
-    values, hidden = counts["avvikelser"]
+        out.append({"falt": r.field, "namn": r.title, "granskade": checked, "uppfyllda": met,
+                    "andel": _ratio(r.andel, checked == SUPPRESSED, met == SUPPRESSED)})
+    return out
+
+
+def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, per_school: bool = False,
+                     demo: bool = False) -> dict[str, Any]:
+    """The aggregates as a JSON-ready dict, suppression applied."""
+    if threshold < 1:
+        raise ValueError("Tröskeln för undertryckning måste vara minst 1.")
+    counts = _school_counts(stats, threshold, per_school)
+    total = _administration(stats, counts, threshold)
+    _, hidden = counts["avvikelser"]
 
     def listed(name: str, items) -> list[dict[str, Any]]:
         return [{"namn": c.namn, "antal": _published(c.antal, (name, i), hidden)} for i, c in enumerate(items)]
 
+    d = stats.deviations
     data: dict[str, Any] = {
         "format": FORMAT,
         "demo": demo,
@@ -236,19 +263,23 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         "skolor_publiceras": per_school,
         "gruppering": stats.grouping,
         "forvaltning": total,
-        "grupper": [group(g, ("grupp", g.namn)) for g in stats.groups],
+        "grupper": [_group(g, ("grupp", g.namn), counts, threshold) for g in stats.groups],
         "avvikelser_per_kategori": listed("kategori", d.per_kategori),
         "avvikelser_per_verksamhet": listed("verksamhet", d.per_verksamhet),
         "avvikelser_per_manad": listed("manad", d.per_manad),
-        "stickprov_per_krav": requirements,
+        "stickprov_per_krav": _requirements(stats, threshold),
         "trend": [_trend_row(t, threshold, total if t.lasar == stats.lasar else None) for t in stats.trend],
+        "moten": _meetings(stats, threshold, per_school),
+        "delaktighet": _survey(stats, threshold),
     }
-    data["moten"] = _meetings(stats, threshold, per_school)
-    data["delaktighet"] = _survey(stats, threshold)
+    if stats.other_forms:
+        # Present only when forms/ has forms without statistics of their own.
+        data["blanketter"] = [_other_form(form, threshold, per_school) for form in stats.other_forms]
     if per_school:
         data["skolor"] = [{"skolenhetskod": s.skolenhetskod, "namn": s.skolnamn, "status": s.status,
                            "sip_kunnig_utsedd": s.sip_kunnig_utsedd,
-                           **school_figures(("skola", s.skolenhetskod), s, s.sip_per_100)} for s in stats.schools]
+                           **_school_figures(counts, ("skola", s.skolenhetskod), s, s.sip_per_100, threshold)}
+                          for s in stats.schools]
     return data
 
 
@@ -274,7 +305,7 @@ def _meetings(stats: Statistics, threshold: int, per_school: bool) -> dict[str, 
     def entry(m, cell: Hashable) -> dict[str, Any]:
         values, hidden = cells["moten"]
         out: dict[str, Any] = {"namn": m.namn, "moten": _published(m.moten, cell, hidden)}
-        for attribute, _, _ in MEETING_FLAGS:
+        for attribute in MEETING_FIGURES:
             out[f"andel_{attribute}"] = _ratio(m.andel(attribute), cell in hidden, cell in cells[attribute][1])
         return out
 
@@ -288,15 +319,54 @@ def _meetings(stats: Statistics, threshold: int, per_school: bool) -> dict[str, 
     return out
 
 
+def _other_form_cells(counts: FormCounts, per_school: bool):
+    """A generic form's cells (unit, measure) and its sums: over the units, and over each field's answers."""
+    units: dict[Hashable, Tally] = {TOTAL: counts.total}
+    units.update({("grupp", g.namn): g for g in counts.groups})
+    units.update({("organisation", o.namn): o for o in counts.organisations})
+    if per_school:
+        units.update({("skola", s.skolenhetskod): s for s in counts.schools})
+    values = {(unit, key): value for unit, tally in units.items() for key, value in tally.values.items()}
+    parts = [("grupp", g.namn) for g in counts.groups] + [("organisation", o.namn) for o in counts.organisations]
+    sums: list[Sum] = []
+    for measure in counts.measures:
+        key = measure.key
+        sums.append(((TOTAL, key), [(unit, key) for unit in parts]))
+        if per_school:
+            sums += [((("grupp", g.namn), key), [(("skola", s.skolenhetskod), key) for s in counts.schools
+                                                 if s.omrade == g.namn]) for g in counts.groups]
+    for unit in units:
+        sums += [((unit, ROWS.key), [(unit, key) for key in answers]) for answers in counts.breakdowns()]
+    return units, values, sums
+
+
+def _other_form(counts: FormCounts, threshold: int, per_school: bool) -> dict[str, Any]:
+    """A form counted by the generic statistic: every count and sum suppressed as the others are."""
+    units, values, sums = _other_form_cells(counts, per_school)
+    hidden = protect(values, sums, threshold)
+
+    def entry(unit: Hashable, tally: Tally) -> dict[str, Any]:
+        figures = {m.key: _published(tally.values[m.key], (unit, m.key), hidden) for m in counts.measures}
+        return {"namn": tally.namn, **({"skolenhetskod": tally.skolenhetskod} if tally.skolenhetskod else {}),
+                "antal": figures}
+
+    out = {
+        "blankett": counts.form,
+        "namn": counts.title,
+        "matt": [{"nyckel": m.key, "namn": m.title} for m in counts.measures],
+        "totalt": entry(TOTAL, counts.total),
+        "grupper": [entry(("grupp", g.namn), g) for g in counts.groups],
+        "organisationer": [entry(("organisation", o.namn), o) for o in counts.organisations],
+    }
+    if per_school:
+        out["skolor"] = [entry(("skola", s.skolenhetskod), s) for s in counts.schools]
+    return out
+
+
 def write_aggregates(stats: Statistics, path: str | Path, **options) -> Path:
     """Write the aggregates JSON to `path` (replaced whole); options as for `build_aggregates`."""
-    path = Path(path)
-    data = build_aggregates(stats, **options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    temporary.replace(path)
-    return path
+    text = json.dumps(build_aggregates(stats, **options), ensure_ascii=False, indent=1) + "\n"
+    return write_whole(path, lambda temporary: temporary.write_text(text, encoding="utf-8"), "JSON-filen")
 
 
 def read_aggregates(path: str | Path) -> dict[str, Any] | None:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backoffice.errors import SipError
 
-class InputError(ValueError):
+
+class InputError(SipError, ValueError):
     """An input file that cannot be used; the message is Swedish and says what to do."""
 
 

@@ -1,38 +1,40 @@
 """Publish compiled statistics to a Google Sheet (gspread): the workbook's sheets, cell for cell.
 
-The values come from `statsheets.sheet_grid`, the same grid `workbook.py` writes, and go out as RAW
+The values come from `layout.sheet_grid`, the same grid `workbook.py` writes, and go out as RAW
 values (text from submissions can never become a formula) in a few batched calls: one to add or
 resize the worksheets, one to clear them, value updates in chunks, and one for formatting (bold
 headers, number formats, widths). Quota errors (429) are retried with backoff by the client from
-`backoffice.gsheets`. Charts, tables and conditional formatting are the workbook's alone.
+`backoffice.gsheets`, and whatever else Google answers becomes its `GSheetError` there.
+Charts, tables and conditional formatting are the workbook's alone.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from backoffice.statistics import sheets as statsheets
+from backoffice import gsheets
+from backoffice.statistics import layout
 
 # Cells per values:batchUpdate call: keeps each request well under the API's payload limits.
 CELLS_PER_CALL = 50_000
 ROWS_PER_RANGE = 2_000
 
 
-def sheet_values(sheet: statsheets.Sheet) -> list[list[Any]]:
+def sheet_values(sheet: layout.Sheet) -> list[list[Any]]:
     """The sheet's cells as the Sheets API takes them: empty cells as "", numbers as numbers."""
-    grid, _ = statsheets.sheet_grid(sheet)
+    grid, _ = layout.sheet_grid(sheet)
     return [["" if v is None else v for v in row] for row in grid]
 
 
-def count_cells(sheets: list[statsheets.Sheet]) -> int:
+def count_cells(sheets: list[layout.Sheet]) -> int:
     """How many cells publishing writes (the length of a progress bar)."""
-    return sum(len(row) for sheet in sheets for row in sheet_values(sheet))
+    return sum(sheet.cells for sheet in sheets)
 
 
 def _a1_sheet(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _grid_properties(sheet: statsheets.Sheet, values: list[list[Any]]) -> dict[str, int]:
+def _grid_properties(sheet: layout.Sheet, values: list[list[Any]]) -> dict[str, int]:
     props = {
         "rowCount": max(len(values), 1) + 10,
         "columnCount": max([len(r) for r in values] + [1]) + 2,
@@ -59,21 +61,41 @@ def _chunks(data: list[dict], limit: int) -> Iterable[list[dict]]:
         yield batch
 
 
-def publish_sheets(sheets: list[statsheets.Sheet], key: str, client=None,
+def publish_sheets(sheets: list[layout.Sheet], key: str, client=None,
                    progress: Callable[[int], None] | None = None) -> str:
     """Write every sheet to the Google Sheet `key`, one worksheet each; returns its URL.
 
-    `progress` is called with the number of cells each values call wrote.
-    Worksheets with the same names are resized and overwritten; other worksheets are left alone.
+    `progress` is called with the number of cells each values call wrote. Worksheets with the
+    same names are resized and overwritten; other worksheets are left alone. Google's errors
+    become a GSheetError with a Swedish message (`gsheets.google_errors`).
     """
-    if client is None:
-        from backoffice.gsheets import open_client
+    with gsheets.google_errors(key):
+        spreadsheet = (client or gsheets.open_client()).open_by_key(key)
+        existing = {ws.title: ws for ws in spreadsheet.worksheets()}
+        values = {sheet.name: sheet_values(sheet) for sheet in sheets}
+        sheet_ids = _prepare_worksheets(spreadsheet, sheets, existing, values)
+        stale = [_a1_sheet(s.name) for s in sheets if s.name in existing]
+        if stale:
+            spreadsheet.values_batch_clear(body={"ranges": stale})
+        data = []
+        for sheet in sheets:
+            rows = values[sheet.name]
+            # A big sheet goes in blocks of rows, so no single request grows with the data.
+            for start in range(0, len(rows), ROWS_PER_RANGE):
+                data.append({"range": f"{_a1_sheet(sheet.name)}!A{start + 1}",
+                             "values": rows[start:start + ROWS_PER_RANGE]})
+        for batch in _chunks(data, CELLS_PER_CALL):
+            spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": batch})
+            if progress:
+                progress(sum(len(row) for item in batch for row in item["values"]))
+        formats = [r for sheet in sheets for r in _format_requests(sheet, sheet_ids[sheet.name])]
+        if formats:
+            spreadsheet.batch_update({"requests": formats})
+        return spreadsheet.url
 
-        client = open_client()
-    spreadsheet = client.open_by_key(key)
-    existing = {ws.title: ws for ws in spreadsheet.worksheets()}
-    values = {sheet.name: sheet_values(sheet) for sheet in sheets}
 
+def _prepare_worksheets(spreadsheet, sheets: list[layout.Sheet], existing: dict, values: dict) -> dict[str, int]:
+    """Add the missing worksheets and size every one, in one call; the worksheet id per name."""
     requests = []
     for sheet in sheets:
         props = _grid_properties(sheet, values[sheet.name])
@@ -90,38 +112,19 @@ def publish_sheets(sheets: list[statsheets.Sheet], key: str, client=None,
         added = (answer or {}).get("addSheet")
         if added:
             sheet_ids[added["properties"]["title"]] = added["properties"]["sheetId"]
-
-    stale = [_a1_sheet(s.name) for s in sheets if s.name in existing]
-    if stale:
-        spreadsheet.values_batch_clear(body={"ranges": stale})
-
-    data = []
-    for sheet in sheets:
-        rows = values[sheet.name]
-        # A big sheet goes in blocks of rows, so no single request grows with the data.
-        for start in range(0, len(rows), ROWS_PER_RANGE):
-            data.append({"range": f"{_a1_sheet(sheet.name)}!A{start + 1}",
-                         "values": rows[start:start + ROWS_PER_RANGE]})
-    for batch in _chunks(data, CELLS_PER_CALL):
-        spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": batch})
-        if progress:
-            progress(sum(len(row) for item in batch for row in item["values"]))
-    formats = [r for sheet in sheets for r in _format_requests(sheet, sheet_ids[sheet.name])]
-    if formats:
-        spreadsheet.batch_update({"requests": formats})
-    return spreadsheet.url
+    return sheet_ids
 
 
 NUMBER_FORMATS = {
-    statsheets.INT: {"type": "NUMBER", "pattern": "#,##0"},
-    statsheets.DECIMAL: {"type": "NUMBER", "pattern": "0.0"},
-    statsheets.PERCENT: {"type": "PERCENT", "pattern": "0.0%"},
+    layout.INT: {"type": "NUMBER", "pattern": "#,##0"},
+    layout.DECIMAL: {"type": "NUMBER", "pattern": "0.0"},
+    layout.PERCENT: {"type": "PERCENT", "pattern": "0.0%"},
 }
 
 
-def _format_requests(sheet: statsheets.Sheet, sheet_id: int) -> list[dict]:
+def _format_requests(sheet: layout.Sheet, sheet_id: int) -> list[dict]:
     """Formatting like the workbook's: bold headings and headers, number formats, column widths."""
-    _, placements = statsheets.sheet_grid(sheet)
+    _, placements = layout.sheet_grid(sheet)
     requests = []
 
     def cells(row1, row2, col1, col2):  # 1-based inclusive → the API's 0-based half-open range

@@ -1,12 +1,11 @@
 """Write compiled statistics as an xlsx workbook (openpyxl) that opens in Excel and LibreOffice.
 
-The cells come from `statsheets.sheet_grid`, the same grid `publish.py` sends to Google Sheets; this
+The cells come from `layout.sheet_grid`, the same grid `publish.py` sends to Google Sheets; this
 module adds what only a workbook has: number formats, Excel tables, frozen headers, conditional
 formatting, column widths and charts.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,13 +16,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
 
-from backoffice.statistics import sheets as statsheets
-from backoffice.statistics.compiler import Statistics
+from backoffice.statistics import layout
+from backoffice.statistics.outputs import write_whole
 
 FORMATS = {
-    statsheets.INT: "#,##0",
-    statsheets.PERCENT: "0.0%",
-    statsheets.DECIMAL: "0.0",
+    layout.INT: "#,##0",
+    layout.PERCENT: "0.0%",
+    layout.DECIMAL: "0.0",
 }
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)
@@ -50,13 +49,13 @@ def _write_value(cell, value: Any, kind: str) -> None:
             cell.quotePrefix = True
         return
     cell.value = value
-    if kind == statsheets.NUMBER:
+    if kind == layout.NUMBER:
         cell.number_format = "#,##0" if isinstance(value, int) else "0.0"
     elif kind in FORMATS:
         cell.number_format = FORMATS[kind]
 
 
-def _add_table(ws, table: statsheets.Table, place: statsheets.Placement, used_names: set[str]) -> None:
+def _add_table(ws, table: layout.Table, place: layout.Placement, used_names: set[str]) -> None:
     last_row = max(place.last_row, place.header_row + 1)  # Excel wants at least one data row
     ref = f"A{place.header_row}:{get_column_letter(place.columns)}{last_row}"
     name = table.name
@@ -68,7 +67,7 @@ def _add_table(ws, table: statsheets.Table, place: statsheets.Placement, used_na
     ws.add_table(excel_table)
 
 
-def _add_highlights(ws, table: statsheets.Table, place: statsheets.Placement) -> None:
+def _add_highlights(ws, table: layout.Table, place: layout.Placement) -> None:
     if place.last_row < place.first_row:
         return
     for index, column in enumerate(table.columns, start=1):
@@ -87,7 +86,7 @@ def _add_highlights(ws, table: statsheets.Table, place: statsheets.Placement) ->
         ws.conditional_formatting.add(cells, rule)
 
 
-def _add_chart(ws, chart: statsheets.Chart, place: statsheets.Placement, anchor: str) -> None:
+def _add_chart(ws, chart: layout.Chart, place: layout.Placement, anchor: str) -> None:
     if chart.kind == "line":
         drawing = LineChart()
     else:
@@ -122,11 +121,11 @@ def _add_chart(ws, chart: statsheets.Chart, place: statsheets.Placement, anchor:
     ws.add_chart(drawing, anchor)
 
 
-def _write_sheet(wb: Workbook, sheet: statsheets.Sheet, used_names: set[str]) -> None:
+def _write_sheet(wb: Workbook, sheet: layout.Sheet, used_names: set[str]) -> None:
     ws = wb.create_sheet(sheet.name)
-    grid, placements = statsheets.sheet_grid(sheet)
+    grid, placements = layout.sheet_grid(sheet)
     # What each row is: a heading line, a table's title, its header, or one of its data rows.
-    roles: dict[int, tuple[str, statsheets.Table | None]] = {r: ("heading", None) for r in range(1, len(sheet.heading) + 1)}
+    roles: dict[int, tuple[str, layout.Table | None]] = {r: ("heading", None) for r in range(1, len(sheet.heading) + 1)}
     for table in sheet.tables:
         place = placements[table.name]
         if table.title:
@@ -139,12 +138,12 @@ def _write_sheet(wb: Workbook, sheet: statsheets.Sheet, used_names: set[str]) ->
         role, table = roles.get(row_index, ("blank", None))
         if role in ("heading", "title"):
             cell = ws.cell(row=row_index, column=1)
-            _write_value(cell, values[0], statsheets.TEXT)
+            _write_value(cell, values[0], layout.TEXT)
             cell.font = HEADING_FONT if role == "heading" and row_index == 1 else TITLE_FONT
         elif role == "header":
             for col_index, value in enumerate(values, start=1):
                 cell = ws.cell(row=row_index, column=col_index)
-                _write_value(cell, value, statsheets.TEXT)
+                _write_value(cell, value, layout.TEXT)
                 cell.font = HEADER_FONT
                 cell.alignment = WRAP
                 widths[col_index] = max(widths.get(col_index, 0), table.columns[col_index - 1].width)
@@ -173,28 +172,20 @@ def _write_sheet(wb: Workbook, sheet: statsheets.Sheet, used_names: set[str]) ->
         row += 20 + max(0, place.last_row - place.first_row - 10) // 2
 
 
-def write_workbook(stats: Statistics, path: str | Path, sheets: list[statsheets.Sheet] | None = None,
+def write_workbook(sheets: list[layout.Sheet], path: str | Path, *, title: str = "SIP-uppföljning",
                    progress: Callable[[int], None] | None = None) -> Path:
-    """Write the statistics workbook to `path` (replaced whole, never left half-written).
+    """Write the laid-out sheets as a workbook at `path` (replaced whole, never left half-written).
 
-    `sheets` defaults to `statsheets.build_sheets(stats)`; `progress` is called once per sheet written.
+    `title` is the file's document title; `progress` is called once per sheet written. An output
+    that cannot be written raises OutputError (exit status 2).
     """
-    path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = f"SIP-uppföljning {stats.lasar}"
+    wb.properties.title = title
     wb.properties.creator = "sip-backoffice"
     used_names: set[str] = set()
-    for sheet in sheets if sheets is not None else statsheets.build_sheets(stats):
+    for sheet in sheets:
         _write_sheet(wb, sheet, used_names)
         if progress:
             progress(1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(temporary)
-        temporary.replace(path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    return path
+    return write_whole(path, wb.save, "Arbetsboken")
