@@ -16,8 +16,9 @@ def main():
     """Backoffice för SIP-handboken: kontrollera, ta emot och sammanställ uppföljningen, skicka länkar."""
 
 
+# `register adresser` joins `register import` first, so the group gets its Swedish texts whole.
+for _command in mail.REGISTER_COMMANDS:
+    tables.register_group.add_command(_command)
 for _module in (tables, store, intake, statistics, mail, coordinator):
     for _command in _module.COMMANDS:
         main.add_command(_command)
-for _command in mail.REGISTER_COMMANDS:
-    tables.register_group.add_command(_command)
