@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from backoffice.statistics.delaktighet import FORM as SURVEY
 from backoffice.statistics.aggregates import SUPPRESSED, read_aggregates
 from backoffice.config import ROOT
 from backoffice.statistics.sheets import DEFINITIONS
@@ -224,7 +225,7 @@ def _meetings(data: dict) -> str:
 
 
 def _survey(data: dict) -> str:
-    survey = data["delaktighet"]
+    survey = data[SURVEY]
     if not survey["pastaenden"] or not survey["svar"]:
         return "Inga svar på enkäten om delaktighet har kommit in för läsåret ännu."
     minimum = survey["minsta_antal"]
@@ -304,7 +305,7 @@ def render_page(data: dict | None) -> str:
         [(r["namn"], r["andel"]) for r in data["stickprov_per_krav"]], percent=True, value_header="Andel"))
     if data.get("moten"):
         out.append("## SIP-möten\n\n" + _meetings(data))
-    if data.get("delaktighet"):
+    if data.get(SURVEY):
         out.append("## Barnets och vårdnadshavarnas delaktighet\n\n" + _survey(data))
     for form in data.get("blanketter") or []:
         out.append(f"## {_e(form['namn'])}\n\n" + _other_form(data, form))

@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 1, 31)
 
 
 def test_the_survey_statements_are_one_to_five_with_words_and_a_guardian_wording():
-    schema = schemas.load_schema("delaktighet")
+    schema = schemas.load_form("delaktighet").schema
     statements = [f for f in schema.fields if f.type == "integer"]
     assert [f.name for f in statements] == ["blev_lyssnad", "forstod_beslut", "utgar_fran_behov",
                                             "vet_vem_kontakta", "kandes_tryggt"]
@@ -29,14 +29,14 @@ def test_the_survey_statements_are_one_to_five_with_words_and_a_guardian_wording
     assert "mitt barns behov" in schemas.ui_hints(needs)["title_by"]["vårdnadshavare"]
     assert schema.get_field("svarande").constraints["enum"] == ["barn/ung", "vårdnadshavare"]
     # The comment is the one free-text field, and the guard checks it.
-    assert schemas.free_text_fields("delaktighet") == ["kommentar"]
+    assert list(schemas.load_form("delaktighet").free_text) == ["kommentar"]
 
 
 def test_the_meeting_report_has_no_free_text_and_names_school_or_organisation():
-    schema = schemas.load_schema("motesrapport")
-    assert schemas.free_text_fields("motesrapport") == []
+    schema = schemas.load_form("motesrapport").schema
+    assert list(schemas.load_form("motesrapport").free_text) == []
     assert all(f.type != "string" or f.constraints.get("enum") or f.name == "skolenhetskod" for f in schema.fields)
-    assert schemas.form_info("motesrapport")["one_of"] == ["skolenhetskod", "organisation"]
+    assert schemas.load_form("motesrapport").descriptor["sip:form"]["one_of"] == ["skolenhetskod", "organisation"]
     assert not schema.get_field("skolenhetskod").constraints.get("required")
     assert schema.get_field("antal_verksamheter").constraints["minimum"] == 2
     assert schema.get_field("ersattare_skickades").constraints["enum"] == ["ja", "nej", "ej aktuellt"]

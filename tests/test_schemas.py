@@ -46,19 +46,19 @@ def test_schema_passes_frictionless_metadata_validation(form_id):
 
 def test_metadata_validation_would_catch_a_broken_schema():
     # Guards the test above: a field with an unknown type must be reported.
-    descriptor = schemas.load_descriptor("avvikelse")
+    descriptor = schemas.load_form("avvikelse").descriptor
     descriptor["fields"][0]["type"] = "nonsense"
     assert not frictionless.Schema.validate_descriptor(descriptor).valid
 
 
 @pytest.mark.parametrize("form_id", sorted(CONTRACT))
 def test_field_names_are_the_data_contract(form_id):
-    assert schemas.load_schema(form_id).field_names == CONTRACT[form_id]
+    assert schemas.load_form(form_id).schema.field_names == CONTRACT[form_id]
 
 
 @pytest.mark.parametrize("form_id", sorted(CONTRACT))
 def test_every_field_has_swedish_title_description_and_ui_hints(form_id):
-    for field in schemas.load_schema(form_id).fields:
+    for field in schemas.load_form(form_id).schema.fields:
         assert field.title and field.description, field.name
         ui = schemas.ui_hints(field)
         assert ui["widget"] in WIDGETS, field.name
@@ -76,23 +76,23 @@ def test_every_field_has_swedish_title_description_and_ui_hints(form_id):
     ],
 )
 def test_form_key_and_primary_key(form_id, key):
-    assert schemas.form_key(form_id) == key
-    assert schemas.load_schema(form_id).primary_key == key
+    assert list(schemas.load_form(form_id).key) == key
+    assert schemas.load_form(form_id).schema.primary_key == key
 
 
 def test_form_level_texts():
     for form_id in CONTRACT:
-        info = schemas.form_info(form_id)
-        assert info["title"] == schemas.form_title(form_id)
+        info = schemas.load_form(form_id).descriptor["sip:form"]
+        assert info["title"] == schemas.load_form(form_id).title
         assert "personnummer" in info["intro"]
         for name in info["free_text"]:
-            assert schemas.load_schema(form_id).get_field(name).type == "string"
-    assert schemas.free_text_fields("arsuppfoljning") == ["behov"]
-    assert schemas.free_text_fields("avvikelse") == ["beskrivning"]
+            assert schemas.load_form(form_id).schema.get_field(name).type == "string"
+    assert list(schemas.load_form("arsuppfoljning").free_text) == ["behov"]
+    assert list(schemas.load_form("avvikelse").free_text) == ["beskrivning"]
 
 
 def test_yes_no_fields_and_conditional_field():
-    schema = schemas.load_schema("arsuppfoljning")
+    schema = schemas.load_form("arsuppfoljning").schema
     assert schema.get_field("avvikelse_utredd").constraints["enum"] == ["ja", "nej"]
     hints = schemas.ui_hints(schema.get_field("avvikelser_utredda"))
     assert hints["show_if"] == {"avvikelse_utredd": "ja"}
@@ -102,7 +102,7 @@ def test_yes_no_fields_and_conditional_field():
 def test_multi_valued_field_lists_its_values_and_pattern_agrees():
     import re
 
-    field = schemas.load_schema("avvikelse").get_field("berorda_verksamheter")
+    field = schemas.load_form("avvikelse").schema.get_field("berorda_verksamheter")
     spec = schemas.list_spec(field)
     assert spec["separator"] == ","
     assert spec["values"] == [
@@ -117,6 +117,6 @@ def test_multi_valued_field_lists_its_values_and_pattern_agrees():
 
 def test_unknown_form_has_a_swedish_message_listing_the_forms():
     with pytest.raises(schemas.UnknownFormError) as info:
-        schemas.load_schema("arsupföljning")
+        schemas.load_form("arsupföljning").schema
     assert "Det finns ingen blankett som heter ”arsupföljning”" in str(info.value)
     assert "arsuppfoljning, avvikelse, delaktighet, motesrapport, stickprov" in str(info.value)

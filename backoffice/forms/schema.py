@@ -314,35 +314,3 @@ def guess_form(labels: list[str], forms_dir: Path | None = None) -> str | None:
         if score > best_score:
             best, best_score = form.id, score
     return best if best_score >= 0.5 else None
-
-
-# ---------------------------------------------------------------- the older functional interface
-
-def load_descriptor(form_id: str, forms_dir: Path | None = None) -> dict:
-    """The schema of a form as a plain dict (a fresh copy the caller may change)."""
-    return copy.deepcopy(load_form(form_id, forms_dir).descriptor)
-
-
-def load_schema(form_id: str, forms_dir: Path | None = None) -> frictionless.Schema:
-    """The form's Frictionless Schema (a fresh copy); custom keys are on `schema.custom` and `field.custom`."""
-    return frictionless.Schema.from_descriptor(load_descriptor(form_id, forms_dir))
-
-
-def form_info(form_id: str, forms_dir: Path | None = None) -> dict:
-    """The schema-level `sip:form` mapping as written."""
-    return dict(load_form(form_id, forms_dir).descriptor.get(FORM_KEY) or {})
-
-
-def form_title(form_id: str, forms_dir: Path | None = None) -> str:
-    """The form's Swedish title."""
-    return load_form(form_id, forms_dir).title
-
-
-def form_key(form_id: str, forms_dir: Path | None = None) -> list[str]:
-    """The fields identifying one submission (for versioning); empty: every row is its own report."""
-    return list(load_form(form_id, forms_dir).key)
-
-
-def free_text_fields(form_id: str, forms_dir: Path | None = None) -> list[str]:
-    """The free-text fields that the personal-data guard checks."""
-    return list(load_form(form_id, forms_dir).free_text)

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
+from backoffice.statistics import delaktighet as survey_module
 from backoffice.statistics.figures import MEETING_FIGURES, MIN_ANSWERS, ROWS, FormCounts, GroupStats, Statistics, Tally
 from backoffice.statistics.outputs import write_whole
 from backoffice.statistics.values import share
@@ -270,7 +271,8 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
         "stickprov_per_krav": _requirements(stats, threshold),
         "trend": [_trend_row(t, threshold, total if t.lasar == stats.lasar else None) for t in stats.trend],
         "moten": _meetings(stats, threshold, per_school),
-        "delaktighet": _survey(stats, threshold),
+        # The survey's section is keyed by its form's id (the published format).
+        survey_module.FORM: _survey(stats, threshold),
     }
     if stats.other_forms:
         # Present only when forms/ has forms without statistics of their own.

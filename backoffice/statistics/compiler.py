@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from backoffice import schoolyear
-from backoffice.config import FORMS_DIR
 from backoffice.forms.schema import ORGANISATION, SCHOOL, Form, UnknownFormError, all_forms
 from backoffice.statistics import arsuppfoljning, avvikelse, delaktighet, generic, motesrapport, stickprov
 from backoffice.statistics.figures import ADMINISTRATION, GroupStats, SchoolStats, Statistics
@@ -122,7 +121,7 @@ def compile_statistics(
     areas: Mapping[str, str] | None = None,
     sources: Iterable[str] = (),
     compiled_at: datetime | None = None,
-    forms_dir: Path = FORMS_DIR,
+    forms_dir: Path | None = None,
 ) -> Statistics:
     """Compile one school year's statistics over the register's schools.
 

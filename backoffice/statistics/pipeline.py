@@ -6,7 +6,6 @@ writes what it needs (`workbook.write_workbook`, `aggregates.write_aggregates`,
 """
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,25 +24,6 @@ Rows = dict[str, list[dict[str, str]]]
 
 class UnusableInput(SipError):
     """Input an earlier stage could not use, with that stage's Swedish message (exit status 2)."""
-
-
-@contextlib.contextmanager
-def _earlier_stage_errors():
-    """Pass on the store's, the sources' and the register's errors as SipErrors.
-
-    A bridge: those errors are not SipErrors yet (the store and validation are being reworked in
-    another branch). Once they are, the first clause lets them through and this can go.
-    """
-    from backoffice.register import RegisterError
-    from backoffice.store.files import StoreError
-    from backoffice.validation.sources import SourceError
-
-    try:
-        yield
-    except SipError:
-        raise
-    except (RegisterError, StoreError, SourceError) as error:
-        raise UnusableInput(str(error)) from None
 
 
 @dataclass
@@ -117,8 +97,7 @@ def load_store(data_dir: str | Path, lasar: str, *, must_exist: bool = True) -> 
     for form in all_forms():
         # Every version is read (compiling keeps the latest per key), one form at a time, and other
         # school years cut down at once: a national store then fits in far less memory.
-        with _earlier_stage_errors():
-            rows = read_rows(data_dir, form.id)
+        rows = read_rows(data_dir, form.id)
         counts.append(f"{form.id}: {len(rows)} rader")
         loaded.rows[form.id] = rows_needed(form, lasar, rows)
         del rows
@@ -145,8 +124,7 @@ def load_files(paths: Iterable[str], register: Mapping[str, Any], *, form: str |
         if form_id is None:
             raise UnusableInput(f"{path}: rubrikraden passar ingen av blanketterna {', '.join(form_ids())}. "
                                 "Kontrollera första raden, eller ange vilken blankett filen följer.")
-        with _earlier_stage_errors():
-            result = validate_table(path, form_id, register=register, progress=progress, credentials=credentials)
+        result = validate_table(path, form_id, register=register, progress=progress, credentials=credentials)
         loaded.problems += [problem_line(result, problem) for problem in result.problems]
         left_out = result.rows - len(result.valid_rows)
         loaded.left_out += left_out
@@ -190,8 +168,7 @@ def compile_year(lasar: str, *, data_dir: str | Path | None = None, files: Itera
     lasar = schoolyear.parse(lasar)
     from backoffice.register import load_register
 
-    with _earlier_stage_errors():
-        schools = load_register(register)
+    schools = load_register(register)
     mapping, notes = _read_areas(areas, schools) if areas else (None, [])
     files = list(files)
     if files:
