@@ -50,7 +50,8 @@ class Console:
 def install(app: Flask, *, data_dir: Path, secret: str, public_url: str | None, config: SignInConfig,
             clock: Callable[[], float] = time.time) -> Console:
     """Add the coordinator's side to an app (its sessions, its state, its pages)."""
-    from backoffice.coordinator import mail_views, signin_views, views  # noqa: F401 - the routes live there
+    # The pages register their routes on the blueprint when imported.
+    from backoffice.coordinator import compile_views, mail_views, signin_views, views  # noqa: F401
     from backoffice.coordinator.oidc import IdentityProvider
 
     sessions.configure(app, secret, secure=bool(public_url and public_url.startswith("https://")))

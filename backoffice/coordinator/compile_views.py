@@ -1,0 +1,107 @@
+"""Compile a school year from the coordinator's page: the same workbook as `sip-backoffice compile`.
+
+Through the library pipeline (`backoffice.statistics.pipeline.compile_year`) as a job, then a
+download; the aggregates for the handbook's statistics page can be written at the same time.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Response, abort, redirect, request
+
+from backoffice import schoolyear
+from backoffice.coordinator import jobs
+from backoffice.coordinator.audit import record
+from backoffice.coordinator.console import blueprint, current_console, page, person
+from backoffice.errors import SipError
+
+
+def _register_path() -> Path:
+    from backoffice.edition import load_edition
+
+    return load_edition().register_path
+
+
+def _areas_file() -> Path | None:
+    path = _register_path().with_name("omraden.csv")
+    return path if path.exists() else None
+
+
+@blueprint.get("/sammanstall")
+def compile_page(message: str = "", status: int = 200):
+    """Choose the school year (and grouping by area) and compile."""
+    years = sorted({schoolyear.current(), schoolyear.last_completed()} | _stored_years(), reverse=True)
+    return page("Sammanställ ett läsår", "sammanstall.html", status, message=message, years=years,
+                lasar=schoolyear.last_completed(), areas=_areas_file() is not None)
+
+
+def _stored_years() -> set[str]:
+    from backoffice.forms.schema import all_forms
+    from backoffice.intake.service import current_intake
+
+    store = current_intake().store
+    years = set()
+    for form in all_forms():
+        if form.keyed:  # the annual answers say which years the store holds; event forms follow them
+            years.update(y for y in (form.year_of(row) for row in store.read_rows(form.id)) if y and schoolyear.is_valid(y))
+    return years
+
+
+@blueprint.post("/sammanstall")
+def start_compile():
+    """Compile as a job; its page offers the workbook when it is done."""
+    try:
+        lasar = schoolyear.parse(request.form.get("lasar"))
+    except SipError as error:
+        return compile_page(message=str(error), status=422)
+    by_area = request.form.get("omraden") == "1" and _areas_file() is not None
+    with_aggregates = request.form.get("statistiksidan") == "1"
+    who, data_dir, register = person(), current_console().data_dir, _register_path()
+    areas = _areas_file() if by_area else None
+
+    def work(job):
+        from backoffice.statistics.aggregates import write_aggregates
+        from backoffice.statistics.pipeline import compile_year
+        from backoffice.statistics.workbook import write_workbook
+
+        compilation = compile_year(lasar, data_dir=data_dir, areas=areas, register=register)
+        job.total = len(compilation.sheets) + 1
+        job.advance()
+        with tempfile.TemporaryDirectory() as scratch:
+            path = write_workbook(compilation.sheets, Path(scratch) / "sip.xlsx", title=compilation.title,
+                                  progress=job.advance)
+            content = path.read_bytes()
+        lines = compilation.summary().splitlines()
+        if with_aggregates:
+            target = aggregates_path()
+            write_aggregates(compilation.stats, target)
+            lines.append(f"Siffrorna för handbokens statistiksida är skrivna ({target.name}). De syns på "
+                         "webbplatsen när den har byggts om.")
+        record(data_dir, who, "sammanställde", lasar=lasar, omraden="ja" if areas else "nej",
+               statistiksidan="ja" if with_aggregates else "nej")
+        return {"lines": lines, "file": content, "file_name": f"sip-{lasar.replace('/', '-')}.xlsx"}
+
+    job = jobs.start(current_console().jobs, f"Sammanställning läsår {lasar}", who, 1, work)
+    return redirect(f"/samordnare/jobb/{job.id}", code=303)
+
+
+def aggregates_path() -> Path:
+    """Where the handbook's statistics page reads its figures: $SIP_STATISTIK, else beside the store."""
+    import os
+
+    override = os.environ.get("SIP_STATISTIK")
+    return Path(override) if override else current_console().data_dir.parent / "statistik.json"
+
+
+@blueprint.get("/jobb/<job_id>/fil")
+def job_file(job_id: str):
+    """The file a finished job made (the workbook)."""
+    job = current_console().jobs.get(job_id)
+    if job is None or job.owner != person() or not job.finished or not isinstance(job.result, dict) \
+            or not job.result.get("file"):
+        abort(404)
+    name = job.result["file_name"]
+    return Response(job.result["file"], headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                 "Cache-Control": "no-store"},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
