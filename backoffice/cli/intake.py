@@ -31,7 +31,8 @@ def _load_register():
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
 @data_option
 @click.option("--site", "site_dir", metavar="KATALOG", type=click.Path(file_okay=False),
-              default=str(DEFAULT_SITE), show_default=True, help="Den byggda webbplatsen (mkdocs build).")
+              default=str(DEFAULT_SITE), show_default=False,
+              help="Den byggda webbplatsen (standard: site/ i projektet, som make site bygger).")
 @click.option("--trådar", "--threads", "threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Antal trådar som tar emot anrop.")
 @click.option("--demo-lankar", is_flag=True, help="Skriv ut en provlänk per blankett för riktiga skolor i registret.")

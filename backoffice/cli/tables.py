@@ -75,7 +75,8 @@ def register_group():
 @click.argument("export_file", metavar="FIL", type=click.Path(dir_okay=False))
 @click.option("--kommun", metavar="KOD", help="Ta bara med skolenheter i kommunen med denna kod (Göteborg: 1480).")
 @click.option("--out", "out_path", metavar="FIL", type=click.Path(dir_okay=False),
-              default=str(REGISTER_PATH), show_default=True, help="Registret som skrivs.")
+              default=str(REGISTER_PATH), show_default=False,
+              help="Registret som skrivs (standard: data/skolor.csv i projektet).")
 def register_import(export_file, kommun, out_path):
     """Skapa skolregistret från Skolverkets export ”Grundskolan – Antal elever per årskurs”.
 
