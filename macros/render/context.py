@@ -61,6 +61,14 @@ def region_label(ctx: PageContext, entry: dict) -> str:
     return "" if not region or is_own_region(ctx.edition, region) else region
 
 
+def region_suffix(ctx: PageContext, entry: dict, title: str) -> str:
+    """' (Gävleborg)' after the title of another region's entry, unless the title already names it."""
+    region = region_label(ctx, entry)
+    if not region or region.split(",")[0].casefold() in title.casefold():
+        return ""
+    return f" ({region})"
+
+
 def applies_here_first(ctx: PageContext, entries) -> list:
     """Entries that apply everywhere or in the edition's region, then other regions' (order kept)."""
     return sorted(entries or [], key=lambda entry: bool(region_label(ctx, entry)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from ..pages import checklist_page, step_page
-from .context import (PageContext, applies_here_first, bullet_list, is_own_region, region_label,
+from .context import (PageContext, applies_here_first, bullet_list, is_own_region, region_label, region_suffix,
                       region_lead)
 from .edition import system_note
 from .roles import role_link
@@ -101,13 +101,17 @@ def checklist(ctx: PageContext, checklist_id: str, heading_level: int = 2, headi
         title = entry["title"]
         if ctx.src_uri != page:
             title = f"[{title}]({ctx.link(page)})"
-        parts.append(f"{'#' * heading_level} {title}")
+        parts.append(f"{'#' * heading_level} {title}{region_suffix(ctx, entry, entry['title'])}")
     if entry.get("intro"):
-        parts.append(f"{entry['intro'].strip()} {ctx.cite(entry.get('sources'))}")
+        parts.append(f"{region_lead(ctx, entry)}{entry['intro'].strip()} {ctx.cite(entry.get('sources'))}")
+    def label(item):
+        # The intro names the list's region; an item of the same region needs no label of its own.
+        return "" if item.get("region") == entry.get("region") else region_label(ctx, item)
+
     items = []
-    for item in applies_here_first(ctx, entry.get("items")):
+    for item in sorted(entry.get("items") or [], key=lambda item: bool(label(item))):
         box_id = f"kryss-{checklist_id}-{item['id']}"
-        region = region_label(ctx, item)
+        region = label(item)
         lead = f"<strong>{html.escape(region)}:</strong> " if region else ""
         items.append(
             f'- <input type="checkbox" class="sip-kryss" id="{box_id}"> '
@@ -127,5 +131,6 @@ def checklists_overview(ctx: PageContext) -> str:
     for entry in ctx.handbook.checklists:
         ctx.note_sources(entry.get("sources"))
         intro = entry.get("intro", "").strip()
-        lines.append(f"- **[{entry['title']}]({ctx.link(checklist_page(entry['id']))})** – {intro}")
+        where = region_suffix(ctx, entry, entry["title"])
+        lines.append(f"- **[{entry['title']}]({ctx.link(checklist_page(entry['id']))})**{where} – {intro}")
     return "\n".join(lines)
