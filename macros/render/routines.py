@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from ..pages import routine_pages, unknown_routine_page
-from .context import PageContext, bullet_list, region_lead, region_suffix
+from .context import PageContext, bullet_list, region_lead, region_suffix, within
 
 
 def _points(ctx: PageContext, entry: dict) -> str:
-    """A routine's points: numbered when they are a sequence, else a plain list.
-
-    A point of the routine's own region needs no label of its own: the routine's heading says it."""
-    region = entry.get("region")
-    points = [dict(p, region=None) if p.get("region") == region else p for p in entry.get("points") or []]
-    return bullet_list(ctx, points, ordered=bool(entry.get("ordered", True)))
+    """A routine's points, labelled for reading inside it: numbered when a sequence, else a plain list."""
+    return bullet_list(ctx, within(ctx, entry, entry.get("points")), ordered=bool(entry.get("ordered", True)))
 
 
 def routine(ctx: PageContext, routine_id: str, heading_level: int = 0) -> str:

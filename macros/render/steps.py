@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 
 from ..pages import checklist_page, step_page
-from .context import (PageContext, applies_here_first, bullet_list, is_own_region, region_label, region_suffix,
-                      region_lead)
+from .context import (PageContext, applies_here_first, bullet_list, is_own_region, region_label, region_lead,
+                      region_suffix, within)
 from .edition import system_note
 from .roles import role_link
 
@@ -105,14 +105,11 @@ def checklist(ctx: PageContext, checklist_id: str, heading_level: int = 2, headi
         parts.append(f"{'#' * heading_level} {title}")
     if entry.get("intro"):
         parts.append(f"{region_lead(ctx, entry)}{entry['intro'].strip()} {ctx.cite(entry.get('sources'))}")
-    def label(item):
-        # The intro names the list's region; an item of the same region needs no label of its own.
-        return "" if item.get("region") == entry.get("region") else region_label(ctx, item)
-
     items = []
-    for item in sorted(entry.get("items") or [], key=lambda item: bool(label(item))):
+    # The intro names the list's region: its own items need no label, other regions' come last.
+    for item in applies_here_first(ctx, within(ctx, entry, entry.get("items"))):
         box_id = f"kryss-{checklist_id}-{item['id']}"
-        region = label(item)
+        region = region_label(ctx, item)
         lead = f"<strong>{html.escape(region)}:</strong> " if region else ""
         items.append(
             f'- <input type="checkbox" class="sip-kryss" id="{box_id}"> '
