@@ -4,8 +4,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .handbook_data import load_edition, load_handbook
-from .render import context, edition as edition_parts, roles, routines, sources, steps
+from .handbook_data import for_edition, load_edition, load_handbook
+from .render import context, edition as edition_parts, forms as form_parts, material, roles, routines, sources, steps
 
 # The context of the page being rendered; reset whenever a new page starts.
 _current: dict = {"ctx": None}
@@ -17,10 +17,11 @@ def page_context(env) -> context.PageContext:
     ctx = _current["ctx"]
     if ctx is None or ctx.src_uri != src_uri:
         data_dir = Path(env.project_dir) / "data"
+        edition = load_edition(env.conf["extra"]["edition"], data_dir)
         ctx = context.PageContext(
             src_uri=src_uri,
-            handbook=load_handbook(data_dir),
-            edition=load_edition(env.conf["extra"]["edition"], data_dir),
+            handbook=for_edition(load_handbook(data_dir), edition),
+            edition=edition,
         )
         _current["ctx"] = ctx
     return ctx
@@ -49,6 +50,11 @@ def _routine_page(ctx):
 def _cite(ctx, *source_ids):
     """Källa-note for a fact written in a page's prose."""
     return ctx.cite(source_ids)
+
+
+def _shows(ctx, kind, entry_id):
+    """True when this edition shows an entry (a checklist, routine, …): not left out by its `omit:`."""
+    return entry_id in ctx.handbook.by_id(kind)
 
 
 def _feedback_mailbox(ctx):
@@ -80,6 +86,13 @@ PAGE_MACROS = {
     "contacts": edition_parts.contacts_list,
     "feedback_mailbox": _feedback_mailbox,
     "local_rules": edition_parts.local_rules,
+    "practice_note": edition_parts.practice_note,
+    "practice_list": edition_parts.practice_list,
+    "blankett_underlag": form_parts.form_basis,
+    "blanketter_tabell": form_parts.forms_table,
+    "material_page": material.material_page,
+    "material_link": material.material_link,
+    "shows": _shows,
 }
 
 
@@ -103,6 +116,11 @@ def register(env):
         # The footer names who stands behind this edition.
         env.conf["copyright"] = f"Utgåva för {edition['name']}"
     env.variables["edition"] = edition
+    # The edition's own statistics (its `statistik:`), unless $SIP_STATISTIK or mkdocs.yml names a file:
+    # another organisation's figures are not shown as this one's.
+    extra = env.conf.setdefault("extra", {})
+    if edition.get("statistik") and not extra.get("statistik"):
+        extra["statistik"] = edition["statistik"]
     for name, function in PAGE_MACROS.items():
         env.macro(_page_macro(env, function), name)
 

@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 from typing import Mapping
 
-from .handbook_data import LIST_FILES, HandbookDataError
-from .render.edition import SYSTEM_LABELS
+from .handbook_data import LIST_FILES, OMITTABLE, HandbookDataError
+from .render.edition import PRACTICE, SYSTEM_LABELS
+from .render.material import KINDS as MATERIAL_KINDS
 from .render.sources import KIND_NAMES
 
 HANDBOOK_DIR = "data/handbook"
@@ -22,16 +23,19 @@ REGIONS = ("Gävleborg", "Göteborg, vuxna", "Sydvästra Skåne", "Göteborg, sk
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_RULE = "små bokstäver a–z, siffror och bindestreck, till exempel 'fore-kallelse'"
 
-# The key that holds each file's Swedish name for an entry.
-TITLE_KEY = {"glossary": "term"}
-# Files whose entries are prose or documents themselves, not facts that cite a document.
-UNCITED_FILES = ("sources", "role_groups")
+# The key that holds each file's Swedish name for an entry (None: the entry has no title of its own;
+# a form's title is in its schema).
+TITLE_KEY = {"glossary": "term", "forms": None}
+# Files whose entries are prose or documents themselves, not facts that cite a document (a form's
+# entry cites in its basis points).
+UNCITED_FILES = ("sources", "role_groups", "forms")
 # Sub-lists whose entries state facts and therefore must cite a source.
 CITED_SUBLISTS = {
     "roles": ("tasks",),
     "steps": ("actions", "documentation", "time_limits", "variants"),
     "checklists": ("items",),
     "routines": ("points",),
+    "forms": ("basis",),
 }
 # Sub-lists whose entries carry an id: unique in the whole file (variants) or within the entry (items).
 ID_SUBLISTS = {"steps": ("variants",), "checklists": ("items",)}
@@ -110,12 +114,14 @@ def _list_problems(name: str, entries: list, known: set) -> list[str]:
         if entry.get("id"):
             problems += _id_problems(where, entry["id"], seen, named=False)
         else:
-            problems.append(f"{_file(name)}: en post saknar id ({entry.get(title_key)!r}). "
+            problems.append(f"{_file(name)}: en post saknar id ({entry.get(title_key or 'id')!r}). "
                             f"Ge den ett id med {ID_RULE}.")
-        if not str(entry.get(title_key) or "").strip():
+        if title_key and not str(entry.get(title_key) or "").strip():
             problems.append(f"{where}: saknar svensk {title_key}. Skriv en rubrik på svenska.")
         if name not in UNCITED_FILES:
             problems += _source_problems(where, entry, known)
+        if "region" in entry:
+            problems += _region_problem(where, entry["region"])
         problems += _sublist_problems(name, entry, where, known, file_ids)
     return problems
 
@@ -139,8 +145,19 @@ def _roles_problems(roles: list, group_ids: set) -> list[str]:
         if role.get("group") not in group_ids:
             problems.append(f"{where}: okänd group '{role.get('group')}'. Välj en av "
                             f"{_choices(sorted(group_ids))} eller lägg till gruppen i role_groups.yaml.")
-        if "region" in role:
-            problems += _region_problem(where, role["region"])
+    return problems
+
+
+def _material_problems(material: list) -> list[str]:
+    problems = []
+    for entry in material:
+        where = _where("material", entry.get("id"))
+        if entry.get("kind") not in MATERIAL_KINDS:
+            problems.append(f"{where}: okänd kind '{entry.get('kind')}'. Välj en av {_choices(MATERIAL_KINDS)}.")
+        url = entry.get("url")
+        if url is not None and not re.match(r"^https?://[^\s]+$", str(url)):
+            problems.append(f"{where}: url '{url}' är ingen webbadress. Skriv hela adressen med https:// "
+                            "eller ta bort url när dokumentet inte anger någon.")
     return problems
 
 
@@ -189,9 +206,10 @@ def _children_problems(children: dict, known: set) -> list[str]:
     return problems
 
 
-def edition_problems(file: str, edition: dict, known: set) -> list[str]:
+def edition_problems(file: str, edition: dict, known: set, handbook_ids: dict | None = None) -> list[str]:
     """The problems of one edition file (data/editions/<file>)."""
     where = f"{EDITIONS_DIR}/{file}"
+    handbook_ids = handbook_ids or {}
     problems = []
     if edition.get("id") != Path(file).stem:
         problems.append(f"{where}: id '{edition.get('id')}' stämmer inte med filnamnet. "
@@ -209,6 +227,31 @@ def edition_problems(file: str, edition: dict, known: set) -> list[str]:
                             "name och text.")
     for index, rule in enumerate(edition.get("local_rules") or []):
         problems += _source_problems(f"{where}: local_rules[{index}]", rule, known)
+    problems += _practice_problems(where, edition.get("practice") or {}, known, handbook_ids)
+    for kind, ids in (edition.get("omit") or {}).items():
+        if kind not in OMITTABLE:
+            problems.append(f"{where}: omit.{kind} går inte: bara {_choices(OMITTABLE)} kan utelämnas.")
+            continue
+        problems += [f"{where}: omit.{kind}: '{entry_id}' finns inte i data/handbook/{kind}.yaml. Rätta id:t."
+                     for entry_id in ids or [] if entry_id not in handbook_ids.get(kind, set())]
+    return problems
+
+
+def _practice_problems(where: str, practice: dict, known: set, handbook_ids: dict) -> list[str]:
+    """An edition's `practice:`: known parts of the work, each with a cited text and a known routine."""
+    problems = []
+    for slot, declared in practice.items():
+        slot_where = f"{where}: practice.{slot}"
+        if slot not in PRACTICE:
+            problems.append(f"{slot_where}: okänd del av arbetet. Välj en av {_choices(PRACTICE)}.")
+            continue
+        declared = declared or {}
+        if not str(declared.get("text") or "").strip():
+            problems.append(f"{slot_where}: saknar text. Skriv vad organisationens dokument säger.")
+        problems += _source_problems(slot_where, declared, known)
+        routine = declared.get("routine")
+        if routine and routine not in handbook_ids.get("routines", set()):
+            problems.append(f"{slot_where}: rutinen '{routine}' finns inte i data/handbook/routines.yaml.")
     return problems
 
 
@@ -226,9 +269,11 @@ def integrity_problems(handbook: Mapping, editions: Mapping[str, dict] | None = 
     problems += _steps_problems(entries("steps"), {r.get("id") for r in entries("roles")},
                                 {c.get("id") for c in entries("checklists")})
     problems += _routines_problems(entries("routines"))
+    problems += _material_problems(entries("material"))
     problems += _children_problems(handbook.get("children") or {}, known)
+    handbook_ids = {name: {e.get("id") for e in entries(name)} for name in LIST_FILES}
     for file, edition in (editions or {}).items():
-        problems += edition_problems(file, edition, known)
+        problems += edition_problems(file, edition, known, handbook_ids)
     return problems
 
 

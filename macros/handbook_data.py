@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 
 # Files holding a list of entries with ids; children.yaml is a single mapping.
-LIST_FILES = ("sources", "role_groups", "roles", "steps", "checklists", "glossary", "routines")
+LIST_FILES = ("sources", "role_groups", "roles", "steps", "checklists", "glossary", "routines", "forms",
+              "material")
+# The kinds of entry an edition may leave out altogether (its `omit:`), beyond labelling them.
+OMITTABLE = ("routines", "checklists", "roles", "material")
 
 
 class HandbookDataError(PluginError):
@@ -31,6 +34,8 @@ class Handbook:
     checklists: list = field(default_factory=list)
     glossary: list = field(default_factory=list)
     routines: list = field(default_factory=list)
+    forms: list = field(default_factory=list)
+    material: list = field(default_factory=list)
     children: dict = field(default_factory=dict)
 
     def by_id(self, kind: str) -> dict:
@@ -82,6 +87,24 @@ def _load_handbook(handbook_dir: Path, _stamp: tuple) -> Handbook:
     parts = {name: _read_yaml(handbook_dir / f"{name}.yaml", []) for name in LIST_FILES}
     parts["children"] = _read_yaml(handbook_dir / "children.yaml", {})
     return Handbook(**parts)
+
+
+def omitted(edition: dict, kind: str) -> set[str]:
+    """The ids of one kind of entry (routines, checklists, …) the edition leaves out (its `omit:`)."""
+    return set((edition.get("omit") or {}).get(kind) or ())
+
+
+def for_edition(handbook: Handbook, edition: dict) -> Handbook:
+    """The handbook as one edition shows it: the entries its `omit:` names are gone, and so are the
+    references to them (a step's checklists and roles), so no page of that edition links to them."""
+    gone = {kind: omitted(edition, kind) for kind in OMITTABLE}
+    if not any(gone.values()):
+        return handbook
+    kept = {kind: [e for e in getattr(handbook, kind) if e.get("id") not in gone[kind]] for kind in OMITTABLE}
+    steps = [dict(step, checklists=[c for c in step.get("checklists") or [] if c not in gone["checklists"]],
+                  who=[r for r in step.get("who") or [] if r not in gone["roles"]])
+             for step in handbook.steps]
+    return Handbook(**{**vars(handbook), **kept, "steps": steps})
 
 
 def load_edition(edition_id: str, data_dir: Path = DATA_DIR) -> dict:

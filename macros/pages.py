@@ -158,6 +158,17 @@ def nav_slugs(nav, section: Section) -> list[str]:
             if path.startswith(prefix) and path != section.index and path.endswith(".md")]
 
 
+def remove_from_nav(nav: list, src_uris: set[str]) -> None:
+    """Take the given pages out of the menu, wherever it lists them (an edition that does not show them)."""
+    for item in list(nav or []):
+        values = list(item.values()) if isinstance(item, dict) else [item]
+        if any(isinstance(value, str) and value in src_uris for value in values):
+            nav.remove(item)
+        for value in values:
+            if isinstance(value, list):
+                remove_from_nav(value, src_uris)
+
+
 def add_to_nav(nav: list, planned: list[PlannedPage]) -> None:
     """Append each planned page the nav does not list yet to its section, in the order of the data."""
     listed = set(_paths(nav))

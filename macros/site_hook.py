@@ -6,6 +6,8 @@
 - `on_files` generates each such page that nobody has written by hand in docs/, from its template
   in data/handbook/templates/ filled in with the entry's id; a hand-written page in such a section
   that no entry calls for stops the build (a step removed from steps.yaml leaves no stray page).
+- An edition shows only its own forms (its `forms:`) and leaves out the entries its `omit:` names:
+  their pages, hand-written or not, are not built for it and leave its menu.
 - `on_serve` makes `mkdocs serve` rebuild when data/ or forms/ change, not only docs/.
 """
 import sys
@@ -19,10 +21,11 @@ if _ROOT not in sys.path:
 
 from mkdocs.structure.files import File  # noqa: E402
 
+from backoffice import config as backoffice_config  # noqa: E402
 from backoffice.forms import schema as schemas  # noqa: E402
 from macros import pages  # noqa: E402
 from macros.handbook_checks import check_handbook  # noqa: E402
-from macros.handbook_data import HandbookDataError, load_edition, load_handbook  # noqa: E402
+from macros.handbook_data import HandbookDataError, for_edition, load_edition, load_handbook  # noqa: E402
 
 TEMPLATES = "handbook/templates"
 
@@ -31,9 +34,25 @@ def _data_dir(config) -> Path:
     return Path(config.config_file_path).parent / "data"
 
 
+def _edition(config) -> dict:
+    return load_edition(config.extra["edition"], _data_dir(config))
+
+
+def _all_form_ids() -> list[str]:
+    """Every form in the forms folder, whether the edition uses it or not."""
+    return sorted(p.name[: -len(schemas.SUFFIX)] for p in backoffice_config.forms_dir().glob("*" + schemas.SUFFIX))
+
+
 def _planned(config) -> list:
-    handbook = load_handbook(_data_dir(config))
+    """The pages this edition shows: its forms, and the entries it does not omit."""
+    handbook = for_edition(load_handbook(_data_dir(config)), _edition(config))
     return pages.planned_pages(handbook, schemas.form_ids())
+
+
+def _left_out(config) -> set[str]:
+    """The pages of entries and forms that exist but that this edition does not show."""
+    every = pages.planned_pages(load_handbook(_data_dir(config)), _all_form_ids())
+    return {page.src_uri for page in every} - {page.src_uri for page in _planned(config)}
 
 
 def on_config(config):
@@ -42,6 +61,7 @@ def on_config(config):
     edition_id = config.extra["edition"]
     check_handbook(load_handbook(data_dir), {f"{edition_id}.yaml": load_edition(edition_id, data_dir)})
     if config.nav is not None:
+        pages.remove_from_nav(config.nav, _left_out(config))
         pages.add_to_nav(config.nav, _planned(config))
     return config
 
@@ -50,10 +70,14 @@ def on_files(files, config):
     """Generate the pages made from entries that have no hand-written page in docs/."""
     planned = _planned(config)
     wanted = {page.src_uri for page in planned}
-    for file in files.documentation_pages():
+    left_out = _left_out(config)
+    for file in list(files.documentation_pages()):
         section = pages.section_of(file.src_uri)
-        if section is not None and file.src_uri not in wanted:
+        if section is None or file.src_uri in wanted:
+            continue
+        if file.src_uri not in left_out:
             raise HandbookDataError(pages.orphan_problem(section, file.src_uri))
+        files.remove(file)  # another edition's page: not built for this one
     for page in planned:
         if files.get_file_from_path(page.src_uri) is None:
             files.append(File.generated(config, page.src_uri, content=page_source(config, page)))

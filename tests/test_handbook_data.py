@@ -183,7 +183,8 @@ def test_closing_checklist_names_three_reasons(handbook):
 def test_deviation_routine_in_order(handbook):
     points = next(r for r in handbook["routines"] if r["id"] == "avvikelse")["points"]
     text = [p["text"] for p in points]
-    order = ["chefslinjen", "elevhälsochefen", "FCA-koordinatorn", "MedControl", "händelseanalys"]
+    # The anvisning's own order: the line managers, an event analysis if needed, then the report.
+    order = ["chefslinjen", "händelseanalys", "elevhälsochefen", "FCA-koordinatorn", "MedControl"]
     positions = [next(i for i, t in enumerate(text) if word in t) for word in order]
     assert positions == sorted(positions)
     assert any("MLA" in t and "PLA" in t for t in text)
@@ -209,7 +210,8 @@ KEY_FACTS = (
     "Försäkringskassan", "Arbetsförmedlingen", "Kriminalvården", "ersättare", "Ospecificerat",
     "Kallelse/inbjudan", "SIP, skolan kallar/bjuder in", "SIP, skolan blir kallad", "stickprov",
     "händelseanalys", "chefslinjen", "neutral mötesledare", "rådgivande samtal", "nätverksmöte",
-    "lång sikt", "BUP", "habilitering", "primärvård", "huvudansvarig", "förplanering", "närstående",
+    "lång sikt", "BUP", "habilitering", "huvudansvarig", "förplanering", "närstående", "sex moment",
+    "mötescirkel", "bedömer att de planerade åtgärderna",
 )
 
 
@@ -248,6 +250,33 @@ def test_editions(editions):
     # The vägledning names no system, so the edition must not invent one.
     assert not skane.get("systems")
     assert skane["sources"] == ["skane-vagledning"]
+    # Each edition declares how it does each part of the work; Skåne's documents have no sample audit,
+    # no deviation routine and no SIP-kunnig, so it leaves out Göteborg's and does not ask about them.
+    for parts in (gsf["practice"], skane["practice"]):
+        assert {"documentation", "deviation", "followup", "sample_audit"} <= set(parts)
+    assert gsf["practice"]["deviation"]["routine"] == "avvikelse" and "routine" not in skane["practice"]["deviation"]
+    assert "form" not in skane["practice"]["sample_audit"]
+    assert "stickprov" not in skane["forms"] and "forms" not in gsf
+    assert skane["forms"]["arsuppfoljning"]["omit"] == ["sip_kunnig_utsedd"]
+    assert skane["forms"]["avvikelse"]["omit"] == ["rapporterad_medcontrol"]
+    assert {"stickprov", "pmo-dokumentation", "fragor-till-rektor"} <= set(skane["omit"]["routines"])
+    assert skane["register"] == "data/editions/sydvastra-skane/skolor.csv"
+
+
+def test_a_rule_of_one_region_carries_that_region(handbook):
+    # The audit's examples: the Friday rule and three weeks are Gävleborg's, the advisory talk Skåne's,
+    # the closing reasons the adults' routine's in Göteborg.
+    facts = [item for step in handbook["steps"] for key in ("actions", "time_limits", "documentation")
+             for item in step.get(key) or []]
+    facts += [dict(item, region=item.get("region") or checklist.get("region"))
+              for checklist in handbook["checklists"] for item in checklist["items"]]
+    facts += [dict(point, region=point.get("region") or routine.get("region"))
+              for routine in handbook["routines"] for point in routine.get("points") or []]
+    for pattern, region in ((r"fredag|tre veckor", "Gävleborg"), (r"rådgivande samtal", "Sydvästra Skåne"),
+                            (r"MedControl|Stratsys|\bPMO\b", "Göteborg, skolor"), (r"Treserva", "Göteborg, vuxna")):
+        for fact in facts:
+            if re.search(pattern, fact["text"]):
+                assert fact.get("region") == region, fact["text"]
 
 
 # ---------------------------------------------------------------- the checks can fail
@@ -269,6 +298,9 @@ def minimal_valid() -> tuple[dict, dict]:
         "checklists": [{"id": "c", "title": "Lista", "sources": src,
                         "items": [{"id": "i", "text": "Punkt.", "sources": src}]}],
         "glossary": [{"id": "g", "term": "SIP", "abbreviation": True, "definition": "Plan.", "sources": src}],
+        "forms": [{"id": "f", "who": "Rektor", "basis": [{"text": "Bygger på A.", "sources": src}]}],
+        "material": [{"id": "m", "title": "Material", "kind": "webbplats", "url": "https://example.se/",
+                      "sources": src}],
         "routines": [{"id": "x", "page": "rutiner-x", "title": "Rutin", "sources": src,
                       "points": [{"text": "Punkt.", "sources": src}]}],
         "children": {"title": "Om SIP", "sources": src,
@@ -326,6 +358,10 @@ BROKEN = [
     ("a routine page that cannot be a file name", ("routines", 0, "page"), "rutiner/x",
      "routines.yaml: id 'x': page 'rutiner/x' går inte att använda"),
     ("a step's checklist missing", ("checklists", 0, "id"), "c2", "checklistan 'c' finns inte"),
+    ("unknown region on a routine", ("routines", 0, "region"), "Skåne", "routines.yaml: id 'x': okänd region 'Skåne'"),
+    ("no sources on a form's basis", ("forms", 0, "basis", 0, "sources"), [], "forms.yaml: id 'f', basis 'basis[0]': saknar sources"),
+    ("unknown kind of material", ("material", 0, "kind"), "bok", "material.yaml: id 'm': okänd kind 'bok'"),
+    ("material with no address", ("material", 0, "url"), "www.example.se", "url 'www.example.se' är ingen webbadress"),
 ]
 
 
@@ -370,6 +406,11 @@ def test_duplicate_variant_id_across_steps_is_caught():
         ("local_rules", [{"text": "Regel."}], "editions/e.yaml: local_rules[0]: saknar sources"),
         ("systems", {"documentation": {"name": "PMO"}}, "systemet 'documentation'"),
         ("id", "other", "stämmer inte med filnamnet"),
+        ("omit", {"routines": ["finns-inte"]}, "omit.routines: 'finns-inte' finns inte i data/handbook/routines.yaml"),
+        ("omit", {"steps": ["s"]}, "omit.steps går inte"),
+        ("practice", {"semester": {"text": "Ja.", "sources": ["a"]}}, "practice.semester: okänd del av arbetet"),
+        ("practice", {"deviation": {"text": "Ja."}}, "practice.deviation: saknar sources"),
+        ("practice", {"deviation": {"text": "Ja.", "sources": ["a"], "routine": "y"}}, "rutinen 'y' finns inte"),
     ],
 )
 def test_edition_checks_catch_errors(key, value, message):

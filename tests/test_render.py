@@ -142,3 +142,112 @@ def test_source_note_for_a_page_without_facts_says_so_with_a_date():
     assert "Sidan bygger inte på något styrdokument. Texten granskades senast 2026-11-25." in sources.source_note(ctx)
     ctx.cite(["doc-a"])
     assert "[Dokument A](../kallor.md#doc-a): dokumentet har inget datum, granskad av oss 2026-11-25." in sources.source_note(ctx)
+
+
+# ---------------------------------------------------------------- editions and regions (issue 14)
+
+
+def regional_handbook() -> Handbook:
+    src = ["doc-a"]
+    return Handbook(
+        sources=tiny_handbook().sources,
+        steps=[{"id": "kalla", "title": "Kalla", "sources": src, "who": ["r", "g"], "checklists": ["egen", "annan"]}],
+        roles=[{"id": "r", "title": "Rektor", "group": "skola", "sources": src},
+               {"id": "g", "title": "SIP-kunnig", "group": "skola", "region": "Göteborg, skolor", "sources": src}],
+        checklists=[{"id": "egen", "title": "Egen", "sources": src, "items": []},
+                    {"id": "annan", "title": "Annan", "region": "Göteborg, skolor", "intro": "Så gör GSF.",
+                     "sources": src, "items": [{"id": "a", "text": "Rapportera.", "region": "Göteborg, skolor",
+                                                "sources": src},
+                                               {"id": "b", "text": "Fredag.", "region": "Gävleborg", "sources": src}]}],
+        routines=[{"id": "avvikelse", "page": "avvikelser", "title": "Avvikelser", "region": "Göteborg, skolor",
+                   "summary": "Så gör GSF.", "sources": src,
+                   "points": [{"text": "Chefslinjen.", "region": "Göteborg, skolor", "sources": src},
+                              {"text": "Fredag.", "region": "Gävleborg", "sources": src}]},
+                  {"id": "spelregler", "page": "gavleborg", "title": "Spelregler i Gävleborg", "region": "Gävleborg",
+                   "ordered": False, "sources": src, "points": [{"text": "Fredag.", "sources": src}]}],
+    )
+
+
+SKANE = {"own_region": "Sydvästra Skåne", "short": "Elevhälsan i sydvästra Skåne"}
+
+
+def test_an_edition_leaves_out_what_it_omits_and_every_reference_to_it():
+    from macros.handbook_data import for_edition
+
+    shown = for_edition(regional_handbook(), {"omit": {"checklists": ["annan"], "roles": ["g"]}})
+    assert [c["id"] for c in shown.checklists] == ["egen"]
+    assert shown.steps[0]["checklists"] == ["egen"] and shown.steps[0]["who"] == ["r"]
+    assert for_edition(regional_handbook(), {}).checklists == regional_handbook().checklists
+
+
+def test_another_regions_routine_says_whose_it_is_once():
+    ctx = PageContext(src_uri="rutiner/avvikelser.md", handbook=regional_handbook(), edition=SKANE)
+    markdown = routines.routine(ctx, "avvikelse", heading_level=2)
+    assert "## Avvikelser (Göteborg, skolor) {#avvikelse}" in markdown
+    assert "**Göteborg, skolor:** Så gör GSF." in markdown
+    # Its own region's points need no label of their own; another region's point keeps its label.
+    assert "1. Chefslinjen." in markdown and "2. **Gävleborg:** Fredag." in markdown
+    # A title that names its region gets no second label; `ordered: false` is a plain list.
+    gavleborg = routines.routine(ctx, "spelregler", heading_level=2)
+    assert gavleborg.startswith("## Spelregler i Gävleborg {#spelregler}") and "\n- Fredag." in gavleborg
+    own = PageContext(src_uri="rutiner/avvikelser.md", handbook=regional_handbook(),
+                      edition={"own_region": "Göteborg, skolor"})
+    assert routines.routine(own, "avvikelse", heading_level=2).startswith("## Avvikelser {#avvikelse}\n\nSå gör GSF.")
+
+
+def test_a_regions_checklist_names_its_region_in_the_intro_not_on_each_item():
+    ctx = PageContext(src_uri="steg-for-steg/kalla.md", handbook=regional_handbook(), edition=SKANE)
+    markdown = steps.checklist(ctx, "annan")
+    assert "## [Annan (Göteborg, skolor)](../checklistor/annan.md)" in markdown
+    assert "**Göteborg, skolor:** Så gör GSF." in markdown
+    assert '<label for="kryss-annan-a">Rapportera.</label>' in markdown
+    assert '<label for="kryss-annan-b"><strong>Gävleborg:</strong> Fredag.</label>' in markdown
+
+
+def test_the_editions_practice_is_said_with_its_source_and_its_form():
+    from macros.render import edition as edition_parts
+
+    declared = {**SKANE, "practice": {"deviation": {"text": "Vägledningen säger inget.", "sources": ["doc-a"],
+                                                    "form": "avvikelse"}}}
+    ctx = PageContext(src_uri="rutiner/avvikelser.md", handbook=tiny_handbook(), edition=declared)
+    note = edition_parts.practice_note(ctx, "deviation")
+    assert "**Hos Elevhälsan i sydvästra Skåne:** Vägledningen säger inget." in note
+    assert "I den här utgåvan rapporterar ni en avvikelse i blanketten [Rapportera en avvikelse kopplad till SIP]" \
+           "(../blanketter/avvikelse.md)." in note
+    assert edition_parts.practice_note(ctx, "sample_audit") == ""
+    assert ctx.cited == ["doc-a"]
+
+
+def test_a_form_page_leaves_out_the_basis_of_a_question_the_edition_does_not_ask(monkeypatch):
+    from macros.render import forms as form_parts
+
+    handbook = Handbook(sources=tiny_handbook().sources, forms=[{"id": "arsuppfoljning", "basis": [
+        {"text": "De fyra frågorna.", "sources": ["doc-a"]},
+        {"text": "Frågan om SIP-kunnig.", "field": "sip_kunnig_utsedd", "sources": ["doc-a"]}]}])
+    ctx = PageContext(src_uri="blanketter/arsuppfoljning.md", handbook=handbook)
+    assert "Frågan om SIP-kunnig." in form_parts.form_basis(ctx, "arsuppfoljning")
+    monkeypatch.setenv("SIP_EDITION", "sydvastra-skane")
+    basis = form_parts.form_basis(ctx, "arsuppfoljning")
+    assert "De fyra frågorna." in basis and "SIP-kunnig" not in basis
+    bare = PageContext(src_uri="blanketter/arsuppfoljning.md", handbook=tiny_handbook())
+    assert form_parts.NO_BASIS in form_parts.form_basis(bare, "arsuppfoljning")
+
+
+def test_material_says_when_the_document_gives_no_address_or_we_found_it():
+    from macros.render import material
+
+    ctx = PageContext(src_uri="stod-och-material.md", handbook=tiny_handbook(), edition=SKANE)
+    named = material.material_line(ctx, {"title": "Mall", "what": "En mall.", "sources": ["doc-a"],
+                                         "region": "Göteborg, skolor"})
+    assert named.startswith("- **Göteborg, skolor:** **Mall** – En mall. " + material.NO_ADDRESS)
+    found = material.material_line(ctx, {"title": "Film", "url": "https://example.se/film", "sources": ["doc-a"]})
+    assert found.startswith("- [Film](https://example.se/film) " + material.FOUND_ADDRESS)
+    given = material.material_line(ctx, {"title": "Film", "url": "https://example.se/film", "url_in_source": True,
+                                         "sources": ["doc-a"]})
+    assert given.startswith("- [Film](https://example.se/film) <small")
+
+
+def test_pages_an_edition_does_not_show_leave_the_menu():
+    nav = [{"Start": "index.md"}, {"Blanketter": ["blanketter/index.md", "blanketter/a.md", "blanketter/b.md"]}]
+    pages.remove_from_nav(nav, {"blanketter/b.md"})
+    assert nav[1] == {"Blanketter": ["blanketter/index.md", "blanketter/a.md"]}

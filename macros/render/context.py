@@ -61,6 +61,33 @@ def region_label(ctx: PageContext, entry: dict) -> str:
     return "" if not region or is_own_region(ctx.edition, region) else region
 
 
+def region_suffix(ctx: PageContext, entry: dict, title: str) -> str:
+    """' (Gävleborg)' after the title of another region's entry, unless the title already names it."""
+    region = region_label(ctx, entry)
+    if not region or region.split(",")[0].casefold() in title.casefold():
+        return ""
+    return f" ({region})"
+
+
+def within(ctx: PageContext, parent: dict, entries) -> list:
+    """The entries of a routine or checklist that belongs to one region, labelled for reading inside it.
+
+    An entry of the parent's region needs no label: the parent's heading names it. Inside another
+    region's list, an entry of a third region, or of the edition's own, names its region in its text,
+    so it is not read as the parent's."""
+    parent_region = parent.get("region")
+    parent_labelled = bool(region_label(ctx, parent))
+    out = []
+    for entry in entries or []:
+        region = entry.get("region")
+        if region and region == parent_region:
+            entry = dict(entry, region=None)
+        elif region and parent_labelled and not region_label(ctx, entry):
+            entry = dict(entry, region=None, text=f"**{region}:** {entry['text'].strip()}")
+        out.append(entry)
+    return out
+
+
 def applies_here_first(ctx: PageContext, entries) -> list:
     """Entries that apply everywhere or in the edition's region, then other regions' (order kept)."""
     return sorted(entries or [], key=lambda entry: bool(region_label(ctx, entry)))

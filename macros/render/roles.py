@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..pages import role_group_page, step_page
-from .context import PageContext, bullet_list, region_label, region_lead
+from .context import PageContext, bullet_list, region_label, region_lead, region_suffix
 
 
 def role_link(ctx: PageContext, role_id: str) -> str:
@@ -47,7 +47,8 @@ def roles_overview(ctx: PageContext) -> str:
         if not roles:
             continue
         page = role_group_page(group["id"])
-        lines = [f"- [{role['title']}]({ctx.link(page, role['id'])})" for role in roles]
+        lines = [f"- [{role['title']}]({ctx.link(page, role['id'])}){region_suffix(ctx, role, role['title'])}"
+                 for role in roles]
         # Only titles are shown here; the source note still names the documents they come from.
         for role in roles:
             ctx.note_sources(role.get("sources"))

@@ -2,19 +2,27 @@
 from __future__ import annotations
 
 from ..pages import routine_pages, unknown_routine_page
-from .context import PageContext, bullet_list
+from .context import PageContext, bullet_list, region_lead, region_suffix, within
+
+
+def _points(ctx: PageContext, entry: dict) -> str:
+    """A routine's points, labelled for reading inside it: numbered when a sequence, else a plain list."""
+    return bullet_list(ctx, within(ctx, entry, entry.get("points")), ordered=bool(entry.get("ordered", True)))
 
 
 def routine(ctx: PageContext, routine_id: str, heading_level: int = 0) -> str:
-    """One routine: its summary and its numbered points, under a heading when a level is given."""
+    """One routine: its summary and its points, under a heading when a level is given.
+
+    Another region's routine says whose it is: in its heading and before its summary."""
     entry = ctx.handbook.get("routines", routine_id)
     parts = []
     if heading_level:
-        parts.append(f"{'#' * heading_level} {entry['title']} {{#{routine_id}}}")
+        where = region_suffix(ctx, entry, entry["title"])
+        parts.append(f"{'#' * heading_level} {entry['title']}{where} {{#{routine_id}}}")
     if entry.get("summary"):
-        parts.append(f"{entry['summary'].strip()} {ctx.cite(entry.get('sources'))}")
-    # Numbered: several routines are sequences (the deviation chain, Gävleborg's eight steps).
-    parts.append(bullet_list(ctx, entry.get("points"), ordered=True))
+        parts.append(f"{region_lead(ctx, entry)}{entry['summary'].strip()} {ctx.cite(entry.get('sources'))}")
+    if entry.get("points"):
+        parts.append(_points(ctx, entry))
     return "\n\n".join(parts)
 
 
@@ -26,7 +34,8 @@ def _ids_on(ctx: PageContext, page: str) -> list[str]:
 
 
 def routines_on_page(ctx: PageContext, page: str, heading_level: int = 2) -> str:
-    """Every routine placed on one page, each under its own heading."""
+    """Every routine placed on one page, each under its own heading, in the order of routines.yaml
+    (a page's routines build on each other: experiences, then the advice about them)."""
     return "\n\n".join(routine(ctx, routine_id, heading_level) for routine_id in _ids_on(ctx, page))
 
 
@@ -47,7 +56,8 @@ def routines_overview(ctx: PageContext) -> str:
             # A routine alone on its page is the page: the link needs no anchor.
             link = ctx.link(page, routine_id if len(ids) > 1 else None)
             ctx.note_sources(entry.get("sources"))
-            lines.append(f"- **[{entry['title']}]({link})** – {entry.get('summary', '').strip()}")
+            where = region_suffix(ctx, entry, entry["title"])
+            lines.append(f"- **[{entry['title']}]({link})**{where} – {entry.get('summary', '').strip()}")
     return "\n".join(lines)
 
 

@@ -87,7 +87,12 @@ def glossary(ctx: PageContext) -> str:
     lines = []
     for entry in sorted(ctx.handbook.glossary, key=key):
         citation = ctx.cite(entry.get("sources"))
-        lines.append(f"{entry['term']} {{#{entry['id']}}}\n:   {entry['definition'].strip()} {citation}")
+        ours = ""
+        if entry.get("expansion_ours"):
+            # What the letters stand for is the handbook's explanation, not the document's: say so.
+            ours = (f" Förkortningen står för {entry['expansion']}. Den förklaringen är handbokens egen: "
+                    "dokumenten skriver inte ut förkortningen.")
+        lines.append(f"{entry['term']} {{#{entry['id']}}}\n:   {entry['definition'].strip()} {citation}{ours}")
     return "\n\n".join(lines)
 
 

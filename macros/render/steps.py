@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 
 from ..pages import checklist_page, step_page
-from .context import (PageContext, applies_here_first, bullet_list, is_own_region, region_label,
-                      region_lead)
+from .context import (PageContext, applies_here_first, bullet_list, is_own_region, region_label, region_lead,
+                      region_suffix, within)
 from .edition import system_note
 from .roles import role_link
 
@@ -98,14 +98,16 @@ def checklist(ctx: PageContext, checklist_id: str, heading_level: int = 2, headi
     parts = []
     if heading:
         page = checklist_page(checklist_id)
-        title = entry["title"]
+        # The region goes inside the link: a heading that is a link and more text fails axe's link check.
+        title = f"{entry['title']}{region_suffix(ctx, entry, entry['title'])}"
         if ctx.src_uri != page:
             title = f"[{title}]({ctx.link(page)})"
         parts.append(f"{'#' * heading_level} {title}")
     if entry.get("intro"):
-        parts.append(f"{entry['intro'].strip()} {ctx.cite(entry.get('sources'))}")
+        parts.append(f"{region_lead(ctx, entry)}{entry['intro'].strip()} {ctx.cite(entry.get('sources'))}")
     items = []
-    for item in applies_here_first(ctx, entry.get("items")):
+    # The intro names the list's region: its own items need no label, other regions' come last.
+    for item in applies_here_first(ctx, within(ctx, entry, entry.get("items"))):
         box_id = f"kryss-{checklist_id}-{item['id']}"
         region = region_label(ctx, item)
         lead = f"<strong>{html.escape(region)}:</strong> " if region else ""
@@ -127,5 +129,6 @@ def checklists_overview(ctx: PageContext) -> str:
     for entry in ctx.handbook.checklists:
         ctx.note_sources(entry.get("sources"))
         intro = entry.get("intro", "").strip()
-        lines.append(f"- **[{entry['title']}]({ctx.link(checklist_page(entry['id']))})** – {intro}")
+        where = region_suffix(ctx, entry, entry["title"])
+        lines.append(f"- **[{entry['title']}]({ctx.link(checklist_page(entry['id']))})**{where} – {intro}")
     return "\n".join(lines)
