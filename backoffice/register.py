@@ -184,9 +184,19 @@ def write_register(schools: list[School], path: str | Path) -> None:
     temporary.replace(path)
 
 
-def load_register(path: str | Path = REGISTER_PATH) -> dict[str, School]:
-    """The register as {skolenhetskod: School}."""
-    path = Path(path)
+def default_register_path() -> Path:
+    """The register this installation uses: the edition's (or $SIP_REGISTER), else data/skolor.csv."""
+    from backoffice.edition import EditionError, load_edition
+
+    try:
+        return load_edition().register_path
+    except EditionError:
+        return REGISTER_PATH
+
+
+def load_register(path: str | Path | None = None) -> dict[str, School]:
+    """The register as {skolenhetskod: School}: the file at `path`, by default the edition's register."""
+    path = Path(path) if path is not None else default_register_path()
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:

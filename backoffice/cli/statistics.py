@@ -69,9 +69,8 @@ def input_options(command):
         click.option("--form", default=None, help="Blankett för filerna i --from (annars känns den igen på rubrikerna)."),
         click.option("--omraden", type=click.Path(dir_okay=False), default=None,
                      help="CSV med kolumnerna skolenhetskod,omrade (annars grupperas efter huvudmannatyp)."),
-        click.option("--register", "register_path", type=click.Path(dir_okay=False),
-                     default=str(config.REGISTER_PATH), show_default=False,
-                     help="Skolregistret (standard: data/skolor.csv)."),
+        click.option("--register", "register_path", type=click.Path(dir_okay=False), default=None,
+                     help="Skolregistret (standard: utgåvans register, för Göteborg data/skolor.csv)."),
         click.option("--credentials", default=None, metavar="FIL",
                      help="Tjänstekontots nyckelfil för Google (annars miljövariabeln)."),
     ]

@@ -157,7 +157,7 @@ def _read_areas(path: str | Path, register: Mapping[str, Any]) -> tuple[dict[str
 
 def compile_year(lasar: str, *, data_dir: str | Path | None = None, files: Iterable[str] = (),
                  form: str | None = None, areas: str | Path | None = None,
-                 register: str | Path = config.REGISTER_PATH, credentials: str | None = None,
+                 register: str | Path | None = None, credentials: str | None = None,
                  progress: bool = False, compiled_at: datetime | None = None) -> Compilation:
     """Compile `lasar` from table `files`, or else from the store at `data_dir` (default: the usual store).
 
