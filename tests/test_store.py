@@ -261,3 +261,36 @@ def test_text_pasted_from_word_is_stored_without_control_characters(tmp_path):
     (row,) = read_rows(tmp_path, "arsuppfoljning")
     assert row["behov"] == "Första raden\nandra raden\ntredje och\tslut\n"
     assert frictionless_validate(tmp_path).returncode == 0
+
+
+def test_a_foreign_file_in_the_folder_is_left_alone_and_named_once(tmp_path, caplog):
+    (tmp_path / "lankar.csv").write_text("skola,länk\n40526633,https://example.se\n", encoding="utf-8")
+    with caplog.at_level("INFO", logger="sip.store"):
+        store = FileStore(tmp_path)
+        store.append("arsuppfoljning", [ANSWER])
+        store.append("avvikelse", [DEVIATION])
+        FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    named = [r.getMessage() for r in caplog.records if "lankar.csv" in r.getMessage()]
+    assert len(named) == 1 and "hör inte till någon blankett" in named[0]
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == ["arsuppfoljning", "avvikelse"]
+    assert (tmp_path / "lankar.csv").read_text(encoding="utf-8") == "skola,länk\n40526633,https://example.se\n"
+    assert frictionless_validate(tmp_path).returncode == 0
+
+
+def test_datapackage_json_is_written_when_a_form_is_first_stored_not_on_each_post(tmp_path):
+    store = FileStore(tmp_path)
+    store.append("arsuppfoljning", [ANSWER])
+    target = tmp_path / "datapackage.json"
+    written = target.stat()
+    for _ in range(3):
+        store.append("arsuppfoljning", [ANSWER])
+    FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    assert (target.stat().st_ino, target.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    store.append("avvikelse", [DEVIATION])  # a form stored for the first time
+    assert [r["name"] for r in json.loads(target.read_text(encoding="utf-8"))["resources"]] == [
+        "arsuppfoljning", "avvikelse"]
+    # Damaged or edited by hand: the next post puts it right.
+    target.write_text("{}", encoding="utf-8")
+    store.append("arsuppfoljning", [ANSWER])
+    assert frictionless_validate(tmp_path).returncode == 0
