@@ -1,7 +1,6 @@
 """Imports are remembered: the import log, a file imported twice refused, and batches cut off by a crash undone."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -15,16 +14,12 @@ from backoffice.store.files import FileStore, read_rows
 from backoffice.store.import_log import AlreadyImported, swedish_time
 from backoffice.store.importing import import_table
 from intake_support import frictionless_validate
+from store_support import write_deviations
 from test_store import DEVIATION
 
 
 def deviation_file(path, rows=3, text="Rapport"):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(DEVIATION))
-        writer.writeheader()
-        for i in range(rows):
-            writer.writerow(dict(DEVIATION, beskrivning=f"{text} {i}."))
-    return path
+    return write_deviations(path, rows, text)
 
 
 def run(*args):

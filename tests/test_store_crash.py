@@ -24,6 +24,7 @@ from backoffice.store.files import FileStore, read_rows
 from backoffice.store.import_log import earlier, file_digest
 from backoffice.store.recovery import MARKER_NAME
 from intake_support import frictionless_validate
+from store_support import write_deviations
 from test_store import DEVIATION
 
 SIP = Path(sys.executable).with_name("sip-backoffice")
@@ -33,12 +34,7 @@ KILLS = 20
 
 def write_batch(path: Path, trial: int, rows: int = ROWS) -> Path:
     """A deviation file of `rows` reports, each saying which batch it belongs to."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(DEVIATION))
-        writer.writeheader()
-        for i in range(rows):
-            writer.writerow(dict(DEVIATION, beskrivning=f"Parti {trial}, rapport {i}.\nMed en radbrytning."))
-    return path
+    return write_deviations(path, rows, f"Parti {trial}, rapport")
 
 
 def start_import(source: Path, data_dir: Path) -> subprocess.Popen:

@@ -21,97 +21,33 @@ on an O_APPEND descriptor and fsynced, a batch of many rows between an intent an
 """
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import threading
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from backoffice import config
 from backoffice.forms.schema import Form, load_form
-from backoffice.store import answers, disk, import_log, migrate, package, recovery
+from backoffice.store import answers, disk, import_log, migrate, recovery
 # The counter, Receipt and StoreError have homes of their own; users of the store import them from here.
 from backoffice.store.counter import COUNTER_NAME, AnswerCounter, AnswerLimitReached  # noqa: F401
 from backoffice.store.index import FormIndex, Place
+from backoffice.store.opening import LOCK_NAME, held, prepare, store_lock  # noqa: F401
 from backoffice.store.rows import Receipt, StoreError, check_channel, columns, encode, stamp_rows, stamp_version  # noqa: F401
 from backoffice.store.rows import utc_now as _now  # looked up here at each append: tests set the clock
-from backoffice.store.table_file import split, table_path, torn_tail
-from backoffice.store.table_file import parse_rows, read_header
+from backoffice.store.table_file import parse_rows, read_header, split, table_path, torn_tail
 from backoffice.store.versions import WITHDRAWN, answer_of, counted_versions, key_text
 
-LOCK_NAME = ".store.lock"
-_LOCK_TIMEOUT = 30
 log = logging.getLogger("sip.store")
 
 
 def key_fields(form_id: str) -> list[str]:
     """Deprecated: use `load_form(form_id).key`. The fields identifying one answer (empty: every row is new)."""
     return list(load_form(form_id).key)
-
-
-def store_lock(data_dir) -> FileLock:
-    """The store's lock: one per folder and process, re-entrant within a thread, exclusive between threads."""
-    return FileLock(str(Path(data_dir) / LOCK_NAME), timeout=_LOCK_TIMEOUT, is_singleton=True)
-
-
-@contextmanager
-def _held(lock: FileLock, blocking: bool = True):
-    """Hold the lock; yields False instead when the folder cannot be written (a read-only copy of a store)."""
-    try:
-        lock.acquire(blocking=blocking)
-    except Timeout:
-        if not blocking:
-            raise
-        raise StoreError(f"Lagret i {Path(lock.lock_file).parent} är upptaget: en annan skrivning har pågått i "
-                         f"mer än {_LOCK_TIMEOUT} sekunder. Försök igen om en stund.") from None
-    except OSError as error:
-        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        lock.release()
-
-
-def _prepare(data_dir: Path, form: Form, create: bool) -> Path | None:
-    """Under the lock: undo what a crash left, create or migrate the form's table, declare it.
-
-    Returns the table's path, or None when the form has no table yet and `create` is false.
-    """
-    recovery.recover(data_dir)
-    path = table_path(data_dir, form)
-    if not path.exists():
-        if not create:
-            return None
-        disk.create_file(path, encode([columns(form)]))
-    elif not _has_header(path):
-        _renew_header(data_dir, path, form)
-    migrate.migrate(data_dir, path, form)
-    package.declare(data_dir, form)
-    return path
-
-
-def _has_header(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.readline().endswith(b"\n")
-
-
-def _renew_header(data_dir: Path, path: Path, form: Form) -> None:
-    """A table that is empty, or holds only a torn header (a crash as it was created): header written anew."""
-    fd = os.open(path, os.O_RDWR | os.O_APPEND)
-    try:
-        torn_tail(path, os.pread(fd, 1 << 16, 0), len(columns(form)))
-        recovery.cut_tail(data_dir, path, fd, 0)
-        disk.append_all(fd, encode([columns(form)]))
-    finally:
-        os.close(fd)
 
 
 def read_rows(data_dir, form_id: str) -> list[dict[str, str]]:
@@ -121,9 +57,9 @@ def read_rows(data_dir, form_id: str) -> list[dict[str, str]]:
     if not path.exists():
         return []
     # Under the writers' lock, so a reader never sees an append that is still being written.
-    with _held(store_lock(data_dir)) as locked:
+    with held(store_lock(data_dir)) as locked:
         if locked:
-            _prepare(data_dir, form, create=False)
+            prepare(data_dir, form, create=False)
         data = path.read_bytes()
     head, body, rest = split(data)
     header = read_header(path, head, form) if head else columns(form)
@@ -136,7 +72,7 @@ def read_rows(data_dir, form_id: str) -> list[dict[str, str]]:
 
 
 def _cut_if_unchanged(data_dir: Path, path: Path, size: int, end: int) -> None:
-    with _held(store_lock(data_dir)):
+    with held(store_lock(data_dir)):
         fd = os.open(path, os.O_RDWR)
         try:
             if os.fstat(fd).st_size == size:  # else a writer has dealt with it meanwhile
@@ -177,7 +113,7 @@ class FileStore:
         """Create the form's CSV (header only) and declare it in datapackage.json if needed."""
         form = load_form(form_id)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with _held(self._lock):
+        with held(self._lock):
             return self._open_locked(form, create=True)[0]
 
     # -- writing --------------------------------------------------------------------------------
@@ -203,11 +139,11 @@ class FileStore:
 
     def _append(self, form: Form, records: list[dict], kanal: str, counter, batch):
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with _held(self._lock):
+        with held(self._lock):
             path, index = self._open_locked(form, create=True)
             if batch is not None and batch.get("sha256") and not batch.get("igen"):
                 import_log.refuse_repeat(self.data_dir, form.id, batch["sha256"], batch["fil"])
-            lines, receipts = stamp_rows(form, records, kanal, index.numbering(), _now())
+            lines, receipts = stamp_rows(form, records, kanal, index.numbering(len(records)), _now())
             if counter is not None:
                 # Counted once the file is known to be sound and just before the write: a crash
                 # between the two loses a place, never adds one.
@@ -238,7 +174,7 @@ class FileStore:
         return record
 
     def _open_locked(self, form: Form, create: bool) -> tuple[Path | None, FormIndex | None]:
-        path = _prepare(self.data_dir, form, create)
+        path = prepare(self.data_dir, form, create)
         if path is None:
             return None, None
         index = self._index(form)
@@ -266,7 +202,7 @@ class FileStore:
         if index.current() and not wait:
             return index
         try:
-            with _held(self._lock, blocking=wait or not index.built()) as locked:
+            with held(self._lock, blocking=wait or not index.built()) as locked:
                 if locked:
                     self._open_locked(form, create=False)
                 else:
@@ -375,7 +311,7 @@ class FileStore:
     def _new_version(self, form: Form, answer: str, reason: str, make) -> Receipt:
         reason = answers.check_reason(reason)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with _held(self._lock):
+        with held(self._lock):
             path, index = self._open_locked(form, create=False)
             place = index.place(answer) if index else None
             latest = index.latest(place.answer) if place else None

@@ -318,8 +318,12 @@ class FormIndex:
             out.append((skola, count, mottagen, kvitto))
         return out
 
-    def numbering(self) -> Numbering:
-        """What stamping new rows must know, asked of the index as it goes."""
+    def numbering(self, rows: int = 1) -> Numbering:
+        """What stamping `rows` new rows must know, asked of the index as it goes.
+
+        For a large batch the receipts in use are read once, into memory: one question per row
+        would cost more than all of them at once.
+        """
         def latest_of_key(key: tuple) -> tuple[int, str] | None:
             from backoffice.store.versions import key_text
 
@@ -331,6 +335,9 @@ class FormIndex:
             sql = "SELECT 1 FROM row WHERE kvitto = ? LIMIT 1"
             return self._call(lambda db: db.execute(sql, (kvitto,)).fetchone()) is not None
 
+        if rows > 1000:
+            used = {kvitto for (kvitto,) in self._call(lambda db: db.execute("SELECT kvitto FROM row").fetchall())}
+            return Numbering(latest_of_key, used.__contains__)
         return Numbering(latest_of_key, taken)
 
     def read(self, fd: int, place: Place) -> dict[str, str] | None:

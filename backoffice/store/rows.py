@@ -28,6 +28,8 @@ CHANNELS = (WEB, IMPORT, COORDINATOR)
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Whatever `clean` changes; most values hold none of it.
+_UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class StoreError(SipError):
@@ -84,7 +86,12 @@ def utc_now() -> str:
 def new_receipt(year: int | None = None) -> str:
     """A fresh receipt number like SIP-2026-7K3QF9 (uniqueness is checked by the caller)."""
     year = year or datetime.now(timezone.utc).year
-    return f"SIP-{year}-" + "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(6))
+    # One draw for all six characters: an import stamps hundreds of thousands of rows.
+    number, letters = secrets.randbelow(len(_RECEIPT_ALPHABET) ** 6), []
+    for _ in range(6):
+        number, digit = divmod(number, len(_RECEIPT_ALPHABET))
+        letters.append(_RECEIPT_ALPHABET[digit])
+    return f"SIP-{year}-" + "".join(letters)
 
 
 @dataclass
@@ -138,9 +145,9 @@ def _received(form: Form, received: str | None) -> str:
     return mottagen[:10] if form.anonymous else mottagen
 
 
-def _stamped(form: Form, row: dict, system: dict) -> tuple[list[str], Receipt]:
+def _stamped(form: Form, row: dict, system: dict, names: list[str]) -> tuple[list[str], Receipt]:
     row.update(system)
-    return [row[c] for c in columns(form)], Receipt(form.id, row["kvitto"], int(row["version"]), row["mottagen"], row)
+    return [row[c] for c in names], Receipt(form.id, row["kvitto"], int(row["version"]), row["mottagen"], row)
 
 
 def stamp_rows(form: Form, records: list[dict], kanal: str, numbering: Numbering,
@@ -148,14 +155,14 @@ def stamp_rows(form: Form, records: list[dict], kanal: str, numbering: Numbering
     """Give validated records their system columns: one receipt time, a new receipt number each, and
     the next version of their key's answer (forms without a key: version 1 of a new answer each).
     """
-    mottagen = _received(form, received)
+    mottagen, names = _received(form, received), columns(form)
     lines, receipts = [], []
     for record in records:
         row = {name: clean(record.get(name)) for name in form.field_names}
         kvitto = numbering.receipt()
         version, avser = numbering.next_version(tuple(row[k] for k in form.key), kvitto) if form.key else (1, kvitto)
         line, receipt = _stamped(form, row, {"mottagen": mottagen, "kvitto": kvitto, "version": str(version),
-                                             "kanal": kanal, "avser": avser, "status": "", "orsak": ""})
+                                             "kanal": kanal, "avser": avser, "status": "", "orsak": ""}, names)
         lines.append(line)
         receipts.append(receipt)
     return lines, receipts
@@ -167,7 +174,7 @@ def stamp_version(form: Form, values: Mapping[str, str], numbering: Numbering, *
     row = {name: clean(values.get(name)) for name in form.field_names}
     return _stamped(form, row, {"mottagen": _received(form, received), "kvitto": numbering.receipt(),
                                 "version": str(version), "kanal": COORDINATOR, "avser": avser,
-                                "status": status, "orsak": clean(orsak)})
+                                "status": status, "orsak": clean(orsak)}, columns(form))
 
 
 def clean(value) -> str:
@@ -176,6 +183,8 @@ def clean(value) -> str:
     # pasted from Word brings vertical tabs (its line breaks) and the odd control character, which
     # spreadsheet programs and the Sheets API refuse: line breaks stay line breaks, the rest goes.
     text = "" if value is None else str(value)
+    if not _UNCLEAN.search(text):
+        return text
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
 
 
