@@ -192,3 +192,26 @@ def test_the_sheet_store_gets_the_new_columns_and_the_same_versions(fake_sheets)
     assert [r["version"] for r in store.versions("arsuppfoljning", back.kvitto)] == ["1", "2", "3", "4"]
     assert store.latest_for("arsuppfoljning", ANSWER)["sip_initierade"] == "8"
     assert store.find("arsuppfoljning", gone.kvitto)["orsak"] == "Fel skola svarade."
+
+
+def test_a_copy_that_cannot_be_written_is_read_in_either_layout_as_it_is(tmp_path, monkeypatch):
+    import errno
+
+    from filelock import FileLock
+
+    data = copy_old_store(tmp_path)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+
+    def refused(self, *args, **kwargs):  # what a read-only folder answers (root is never refused)
+        raise PermissionError(errno.EACCES, "Permission denied", self.lock_file)
+
+    monkeypatch.setattr(FileLock, "acquire", refused)
+    rows = read_rows(data, "arsuppfoljning")
+    assert [(r["version"], r["avser"]) for r in rows] == [
+        ("1", rows[0]["kvitto"]), ("1", rows[1]["kvitto"]), ("2", rows[0]["kvitto"])]
+    assert [r["kvitto"] for r in read_latest(data, "arsuppfoljning")] == [rows[1]["kvitto"], rows[2]["kvitto"]]
+    store = FileStore(data)
+    assert store.find("arsuppfoljning", rows[2]["kvitto"]) == rows[2]
+    assert store.latest("arsuppfoljning", rows[0]["kvitto"]) == rows[2]
+    assert sorted(store.answered("arsuppfoljning", "2025/26")) == ["40526633", "66906957"]
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.name in before} == before  # nothing migrated
