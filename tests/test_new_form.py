@@ -77,7 +77,7 @@ def test_import_stores_the_new_form_in_the_data_package(cli, tmp_path):
                                                  f"{NEW / 'fortbildning-excel-ansi.csv'} i lagret för fortbildning.")
     with open(store / "fortbildning.csv", encoding="utf-8", newline="") as handle:
         header, *rows = list(csv.reader(handle))
-    assert header == FIELDS + ["mottagen", "kvitto", "version", "kanal"]
+    assert header == FIELDS + ["mottagen", "kvitto", "version", "kanal", "avser", "status", "orsak"]
     # Choices as the schema writes them, the receipt printed for each row, version 1 of each key.
     assert [row[:6] for row in rows] == [
         ["40526633", "2025/26", "ja", "12", "digitalt", "Halvdag med elevhälsan."],
@@ -85,7 +85,7 @@ def test_import_stores_the_new_form_in_the_data_package(cli, tmp_path):
         ["40526633", "2024/25", "ja", "8", "på plats", ""]]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[6]) for row in rows)
     assert [row[7] in done.stdout for row in rows] == [True] * 3
-    assert [row[8:] for row in rows] == [["1", "import"]] * 3
+    assert [row[8:10] for row in rows] == [["1", "import"]] * 3
     package = json.loads((store / "datapackage.json").read_text(encoding="utf-8"))
     [resource] = package["resources"]
     assert (resource["name"], resource["path"], resource["title"]) == (
@@ -94,8 +94,9 @@ def test_import_stores_the_new_form_in_the_data_package(cli, tmp_path):
     assert resource["schema"]["fields"][4]["constraints"]["enum"] == ["digitalt", "på plats", "både och"]
     assert frictionless_validate(store).returncode == 0
 
-    # The same file again is a correction (the key is declared), and a bad file adds nothing.
-    assert cli("import", NEW / "fortbildning-excel-ansi.csv", "--form", "fortbildning", "--data", store).returncode == 0
+    # The same file again (asked for) is a correction (the key is declared), and a bad file adds nothing.
+    assert cli("import", NEW / "fortbildning-excel-ansi.csv", "--form", "fortbildning", "--data", store,
+               "--igen").returncode == 0
     before = (store / "fortbildning.csv").read_bytes()
     refused = cli("import", NEW / "fortbildning-fel.csv", "--form", "fortbildning", "--data", store)
     assert refused.returncode == 1

@@ -6,7 +6,7 @@ import requests
 from backoffice.gsheets import open_client
 from backoffice.store.sheets import SheetStore
 from backoffice.forms.schema import load_form
-from backoffice.store.rows import columns
+from backoffice.store.rows import columns, old_columns
 from fake_sheets import fake_sheets  # noqa: F401
 from intake_support import ARSUPPFOLJNING, LASAR, receipt_number, running_server, schools, submit  # noqa: F401
 
@@ -66,7 +66,7 @@ def test_a_version_edited_by_hand_in_the_sheet_stops_the_store_with_the_row_name
 
     from backoffice.store.files import StoreError
 
-    header = columns(load_form("arsuppfoljning"))
+    header = old_columns(load_form("arsuppfoljning"))  # a worksheet written before corrections existed
     row = [ANSWER.get(c, "") for c in header[:-4]] + ["2025-09-01T08:00:00Z", "SIP-2025-ABCDEF", "två", "webb"]
     key = fake_sheets.create_spreadsheet("SIP-svar", {"arsuppfoljning": [header, [""] * len(header), row]})
     store = SheetStore(key, open_client())

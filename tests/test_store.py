@@ -35,12 +35,14 @@ def test_append_writes_schema_columns_then_system_columns(tmp_path):
     (receipt,) = FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
     with open(tmp_path / "arsuppfoljning.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == list(ANSWER) + ["mottagen", "kvitto", "version", "kanal"]
+    assert rows[0] == list(ANSWER) + ["mottagen", "kvitto", "version", "kanal", "avser", "status", "orsak"]
     assert rows[1][: len(ANSWER)] == list(ANSWER.values())
-    mottagen, kvitto, version, kanal = rows[1][len(ANSWER):]
+    mottagen, kvitto, version, kanal, avser, status, orsak = rows[1][len(ANSWER):]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", mottagen)
     assert kvitto == receipt.kvitto and re.fullmatch(r"SIP-\d{4}-[0-9A-Z]{6}", kvitto)
     assert (version, kanal) == ("1", "webb")
+    # A first version is an answer of its own; it is neither withdrawn nor corrected.
+    assert (avser, status, orsak) == (kvitto, "", "")
     assert b"\r" not in (tmp_path / "arsuppfoljning.csv").read_bytes()
 
 
@@ -79,7 +81,7 @@ def test_store_passes_stock_frictionless_validate(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
     names = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
-    assert names["avvikelse"][-4:] == ["mottagen", "kvitto", "version", "kanal"]
+    assert names["avvikelse"][-7:] == ["mottagen", "kvitto", "version", "kanal", "avser", "status", "orsak"]
 
 
 def test_frictionless_notices_a_broken_store(tmp_path):
@@ -128,17 +130,46 @@ def test_processes_share_the_lock_and_the_version_count(tmp_path):
     assert frictionless_validate(tmp_path).returncode == 0
 
 
-def test_a_torn_last_row_is_reported_and_left_alone(tmp_path):
+def test_a_torn_last_row_is_cut_back_logged_and_kept_aside(tmp_path, caplog):
     FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
     path = tmp_path / "arsuppfoljning.csv"
+    whole = path.read_bytes()
+    torn = b'40526633,2025/26,1,2,"Tid f\xc3\xb6r\nsamverkan'  # cut off inside a text with a line break
     with open(path, "ab") as handle:  # what a crash in some other writer could leave behind
+        handle.write(torn)
+    with caplog.at_level("WARNING", logger="sip.store"):
+        (receipt,) = FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    assert receipt.version == 2  # the torn row never counted
+    assert path.read_bytes().startswith(whole) and len(read_rows(tmp_path, "arsuppfoljning")) == 2
+    (message,) = [r.getMessage() for r in caplog.records if "ofullständig" in r.getMessage()]
+    assert str(path) in message and f"{len(torn)} byte klipptes bort" in message
+    (side,) = (tmp_path / ".avklippt").iterdir()
+    assert side.read_bytes() == torn and side.name.startswith("arsuppfoljning.csv.")
+    assert frictionless_validate(tmp_path).returncode == 0
+
+
+def test_a_reader_leaves_out_a_torn_row_and_cuts_it(tmp_path):
+    FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    path = tmp_path / "arsuppfoljning.csv"
+    whole = path.read_bytes()
+    with open(path, "ab") as handle:
         handle.write(b"40526633,2025/26,1")
-    before = path.read_bytes()
-    with pytest.raises(StoreError, match="ofullständig"):
-        FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
-    with pytest.raises(StoreError, match="ofullständig"):
-        read_rows(tmp_path, "arsuppfoljning")
-    assert path.read_bytes() == before
+    assert [r["sip_initierade"] for r in read_rows(tmp_path, "arsuppfoljning")] == ["3"]
+    assert path.read_bytes() == whole
+
+
+def test_damage_far_back_in_the_file_is_not_cut_but_refused(tmp_path):
+    store = FileStore(tmp_path)
+    store.append("avvikelse", [DEVIATION, DEVIATION])
+    path = tmp_path / "avvikelse.csv"
+    # A quote opened by hand in the first row and never closed: everything after it looks torn.
+    data = path.read_bytes().replace(b'"skola, BUP",', b'"skola, BUP,', 1)
+    path.write_bytes(data)
+    with pytest.raises(StoreError, match="går inte att läsa som (rader|CSV)"):
+        FileStore(tmp_path).append("avvikelse", [DEVIATION])
+    with pytest.raises(StoreError, match="går inte att läsa som (rader|CSV)"):
+        read_rows(tmp_path, "avvikelse")
+    assert path.read_bytes() == data and not (tmp_path / ".avklippt").exists()
 
 
 def test_a_failed_write_leaves_no_partial_row(tmp_path, monkeypatch):
@@ -216,9 +247,9 @@ def test_a_survey_answer_refused_by_a_broken_file_uses_no_place_on_its_link(tmp_
               "forstod_beslut": "4", "utgar_fran_behov": "4", "vet_vem_kontakta": "4", "kandes_tryggt": "4"}
     store = FileStore(tmp_path)
     store.append("delaktighet", [answer], counter=("lank-1", 4))
-    with open(tmp_path / "delaktighet.csv", "ab") as handle:
-        handle.write(b"40526633,,2025/26")  # a torn row from some other program
-    with pytest.raises(StoreError, match="ofullständig"):
+    path = tmp_path / "delaktighet.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # saved again by a spreadsheet program
+    with pytest.raises(StoreError, match="BOM"):
         store.append("delaktighet", [answer], counter=("lank-1", 4))
     assert AnswerCounter(tmp_path).used("lank-1") == 1
 
@@ -229,4 +260,37 @@ def test_text_pasted_from_word_is_stored_without_control_characters(tmp_path):
     FileStore(tmp_path).append("arsuppfoljning", [dict(ANSWER, behov=pasted)])
     (row,) = read_rows(tmp_path, "arsuppfoljning")
     assert row["behov"] == "Första raden\nandra raden\ntredje och\tslut\n"
+    assert frictionless_validate(tmp_path).returncode == 0
+
+
+def test_a_foreign_file_in_the_folder_is_left_alone_and_named_once(tmp_path, caplog):
+    (tmp_path / "lankar.csv").write_text("skola,länk\n40526633,https://example.se\n", encoding="utf-8")
+    with caplog.at_level("INFO", logger="sip.store"):
+        store = FileStore(tmp_path)
+        store.append("arsuppfoljning", [ANSWER])
+        store.append("avvikelse", [DEVIATION])
+        FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    named = [r.getMessage() for r in caplog.records if "lankar.csv" in r.getMessage()]
+    assert len(named) == 1 and "hör inte till någon blankett" in named[0]
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == ["arsuppfoljning", "avvikelse"]
+    assert (tmp_path / "lankar.csv").read_text(encoding="utf-8") == "skola,länk\n40526633,https://example.se\n"
+    assert frictionless_validate(tmp_path).returncode == 0
+
+
+def test_datapackage_json_is_written_when_a_form_is_first_stored_not_on_each_post(tmp_path):
+    store = FileStore(tmp_path)
+    store.append("arsuppfoljning", [ANSWER])
+    target = tmp_path / "datapackage.json"
+    written = target.stat()
+    for _ in range(3):
+        store.append("arsuppfoljning", [ANSWER])
+    FileStore(tmp_path).append("arsuppfoljning", [ANSWER])
+    assert (target.stat().st_ino, target.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    store.append("avvikelse", [DEVIATION])  # a form stored for the first time
+    assert [r["name"] for r in json.loads(target.read_text(encoding="utf-8"))["resources"]] == [
+        "arsuppfoljning", "avvikelse"]
+    # Damaged or edited by hand: the next post puts it right.
+    target.write_text("{}", encoding="utf-8")
+    store.append("arsuppfoljning", [ANSWER])
     assert frictionless_validate(tmp_path).returncode == 0

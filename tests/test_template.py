@@ -97,8 +97,9 @@ def test_a_filled_annual_template_validates_and_imports(template, tmp_path):
     for row in rows:
         assert row["kvitto"] in result.output  # a receipt per row, printed
     assert frictionless_validate(data).returncode == 0
-    # Importing the same file again is a correction: version 2 of both answers.
-    assert run("import", path, "--form", "arsuppfoljning", "--data", data).exit_code == 0
+    # The same file again is refused unless asked for; then it is a correction: version 2 of both answers.
+    assert run("import", path, "--form", "arsuppfoljning", "--data", data).exit_code == 2
+    assert run("import", path, "--form", "arsuppfoljning", "--data", data, "--igen").exit_code == 0
     assert [r["version"] for r in read_rows(data, "arsuppfoljning")] == ["1", "1", "2", "2"]
 
 

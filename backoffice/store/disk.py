@@ -54,8 +54,3 @@ def append_all(fd: int, data: bytes) -> None:
         os.fsync(fd)
         raise
 
-
-def tail(fd: int, size: int, length: int = 256) -> bytes:
-    """The last `length` bytes before offset `size`: enough to notice a file changed by hand."""
-    length = min(size, length)
-    return os.pread(fd, length, size - length)

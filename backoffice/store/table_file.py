@@ -1,8 +1,9 @@
-"""One form's CSV in the store: its bytes checked and parsed, and the index an append keeps of it.
+"""One form's CSV in the store: where its rows end, its bytes checked and parsed, a torn tail told apart.
 
-A file that ends mid-row (written by something else), was saved again in another encoding or with
-a BOM, has other columns than the form, or holds a version that is not a number is refused with a
-Swedish message; the store never repairs a file itself.
+A file saved again in another encoding or with a BOM, with other columns than the form, or with a
+version that is not a number is refused with a Swedish message naming the file (and the row); the
+store never repairs such a file itself. The one damage it does repair is a torn last row, the mark
+of a write that was cut off (backoffice.store.recovery): `torn_tail` tells it apart from damage.
 """
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ import csv
 import io
 import os
 from pathlib import Path
+from typing import Iterator
 
 from backoffice.forms.schema import Form
-from backoffice.store import disk
-from backoffice.store.rows import (Receipt, StoreError, check_version, columns, encode, highest_versions,
-                                   stamp_rows)
+from backoffice.store.rows import SYSTEM_FIELDS, StoreError, check_version, columns, old_columns
+
+# A torn tail is less than one row; a row is far smaller than this, whatever its free text.
+TORN_TAIL_LIMIT = 1 << 20
+# Files are read in pieces of about this size, so that reading a large store takes little memory.
+CHUNK = 1 << 20
 
 
 def table_path(data_dir, form: Form) -> Path:
@@ -22,26 +27,54 @@ def table_path(data_dir, form: Form) -> Path:
     return Path(data_dir) / f"{form.id}.csv"
 
 
-def check_complete(path: Path, data: bytes) -> None:
-    """StoreError when the bytes end mid-row: only a crash elsewhere or a hand edit leaves that."""
-    if data and not data.endswith(b"\n"):
-        raise StoreError(
-            f"Sista raden i {path} är ofullständig (filen slutar mitt i en rad). Lagret rör inte "
-            "filen själv: flytta bort den ofullständiga raden för hand efter att ha tagit en kopia, "
-            "och kontrollera sedan lagret med `frictionless validate`."
-        )
+def record_ends(data: bytes) -> list[int]:
+    """The offsets just after each whole row in `data` (which starts at a row's beginning).
+
+    A line break ends a row when the quotes before it are balanced: inside a quoted field (a text
+    with line breaks) the count is odd. The store's writer doubles quotes within fields, so this
+    holds for every file it wrote.
+    """
+    ends, position, quotes = [], 0, 0
+    find, count = data.find, data.count
+    while (newline := find(b"\n", position)) >= 0:
+        quotes += count(b'"', position, newline)
+        position = newline + 1
+        if not quotes & 1:
+            ends.append(position)
+            quotes = 0
+    return ends
 
 
-def _decode(path: Path, data: bytes) -> str:
+def whole_rows(fd: int, start: int, size: int, chunk: int = CHUNK) -> Iterator[tuple[int, bytes, list[int]]]:
+    """The whole rows between `start` (a row's beginning) and `size`, in pieces: (offset, bytes, ends).
+
+    `ends` are relative to the piece, whose bytes end with its last whole row. Whatever follows
+    the last whole row (a torn row) is not yielded: the caller finds it at the last piece's end.
+    """
+    offset, length = start, chunk
+    while offset < size:
+        data = os.pread(fd, min(length, size - offset), offset)
+        ends = record_ends(data)
+        if not ends:
+            if offset + len(data) >= size:
+                return
+            length *= 2  # one row longer than a piece
+            continue
+        yield offset, data[: ends[-1]], ends
+        offset, length = offset + ends[-1], chunk
+
+
+def decode(path: Path, data: bytes, offset: int = 0) -> str:
+    """The bytes as text; StoreError when they are not the store's UTF-8 without BOM."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise StoreError(
-            f"{path} är inte UTF-8 (byte {error.start}); den har troligen sparats om i ett kalkylprogram. "
-            "Lagret skriver inte i filen: återställ den från säkerhetskopian, eller spara den som "
-            "CSV UTF-8 med kommatecken."
+            f"{path} är inte UTF-8 (byte {offset + error.start}); den har troligen sparats om i ett "
+            "kalkylprogram. Lagret skriver inte i filen: återställ den från säkerhetskopian, eller spara "
+            "den som CSV UTF-8 med kommatecken."
         ) from None
-    if text.startswith("\ufeff"):
+    if offset == 0 and text.startswith("\ufeff"):
         raise StoreError(
             f"{path} börjar med ett BOM-tecken; den har troligen sparats om i Excel. Lagret skriver inte "
             "i filen: återställ den från säkerhetskopian, eller ta bort tecknet."
@@ -49,80 +82,87 @@ def _decode(path: Path, data: bytes) -> str:
     return text
 
 
-def _check_header(path: Path, header: list[str], form: Form) -> None:
-    expected = columns(form)
-    if header != expected:
+def read_header(path: Path, line: bytes, form: Form) -> list[str]:
+    """The header row's columns: the form's (or the old layout's, without avser, status, orsak)."""
+    try:
+        header = next(csv.reader(io.StringIO(decode(path, line), newline=""), strict=True), [])
+    except csv.Error as error:
+        raise StoreError(f"{path} går inte att läsa som CSV: {error}.") from None
+    if header not in (columns(form), old_columns(form)):
+        expected = columns(form)
         raise StoreError(
             f"Kolumnerna i {path} stämmer inte med blanketten {form.id}: filen har "
             f"{', '.join(header)}; schemat kräver {', '.join(expected)}. Lagret skriver inte i en fil "
             "med andra kolumner; flytta den gamla filen åt sidan och låt lagret börja en ny."
         )
+    return header
 
 
-def parse(path: Path, data: bytes, form: Form) -> list[dict[str, str]]:
-    """The rows in a form file's bytes (header first), checked; StoreError naming the line otherwise."""
-    reader = csv.reader(io.StringIO(_decode(path, data), newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return []
-    _check_header(path, header, form)
+def parse_rows(path: Path, data: bytes, header: list[str], *, offset: int = 0,
+               first_line: int = 2) -> list[dict[str, str]]:
+    """The rows in `data` (whole rows, no header), checked; StoreError naming the line otherwise.
+
+    Rows of the old layout come back with the new columns empty: `backoffice.store.migrate`
+    fills in which answer each belongs to.
+    """
+    reader = csv.reader(io.StringIO(decode(path, data, offset), newline=""), strict=True)
+    width, missing = len(header), [name for name in SYSTEM_FIELDS if name not in header]
     rows = []
     try:
-        for line_no, cells in enumerate(reader, start=2):
-            if len(cells) != len(header):
-                raise StoreError(f"Rad {line_no} i {path} har {len(cells)} värden i stället för {len(header)}.")
-            rows.append(check_version(dict(zip(header, cells)), f"Rad {line_no} i {path}"))
+        for line_no, cells in enumerate(reader, start=first_line):
+            if len(cells) != width:
+                raise StoreError(f"Rad {line_no} i {path} har {len(cells)} värden i stället för {width}.")
+            row = dict(zip(header, cells))
+            for name in missing:
+                row[name] = ""
+            rows.append(check_version(row, f"Rad {line_no} i {path}"))
     except csv.Error as error:
         raise StoreError(f"{path} går inte att läsa som CSV: {error}.") from error
     return rows
 
 
-class TableIndex:
-    """What an append must know of a form's file: the versions per key and the receipts used.
+def split(data: bytes) -> tuple[bytes, bytes, bytes]:
+    """A form file's bytes as header row, whole rows and what follows the last whole row."""
+    ends = record_ends(data)
+    if not ends:
+        return b"", b"", data
+    return data[: ends[0]], data[ends[0]: ends[-1]], data[ends[-1]:]
 
-    Kept between appends, it reads only what was added since; a file edited or replaced by hand
-    (noticed by its inode and the bytes before the point read to) is read again from the start.
+
+def parse(path: Path, data: bytes, form: Form) -> list[dict[str, str]]:
+    """Every whole row in a form file's bytes (header first); StoreError naming the line otherwise.
+
+    A torn last row is left out; whoever holds the store's lock cuts it off (recovery.cut_tail).
     """
+    head, body, rest = split(data)
+    if not head:
+        torn_tail(path, rest, len(columns(form)))
+        return []
+    header = read_header(path, head, form)
+    torn_tail(path, rest, len(header))
+    return parse_rows(path, body, header, offset=len(head))
 
-    def __init__(self, path: Path, form: Form):
-        self.path = path
-        self.form = form
-        self._reset(inode=None)
 
-    def _reset(self, inode) -> None:
-        self.offset = 0
-        self.inode = inode
-        self.tail = b""
-        self.versions: dict[tuple, int] = {}
-        self.receipts: set[str] = set()
+def torn_tail(path: Path, rest: bytes, width: int) -> None:
+    """Accept what follows the last whole row only if it is a torn row; StoreError for other damage.
 
-    def _read_to(self, fd: int, size: int) -> None:
-        self.offset = size
-        self.tail = disk.tail(fd, size)
-
-    def refresh(self, fd: int) -> None:
-        """Bring the index up to date with the open file (StoreError if the file is not sound)."""
-        stat = os.fstat(fd)
-        if (stat.st_size < self.offset or stat.st_ino != self.inode
-                or os.pread(fd, len(self.tail), self.offset - len(self.tail)) != self.tail):
-            # Only appends keep what was read before: anything else is read again.
-            self._reset(stat.st_ino)
-        if stat.st_size == self.offset:
-            return
-        new = os.pread(fd, stat.st_size - self.offset, self.offset)
-        check_complete(self.path, new)
-        header = b"" if self.offset == 0 else encode([columns(self.form)])
-        rows = parse(self.path, header + new, self.form)
-        self.receipts.update(row["kvitto"] for row in rows)
-        highest_versions(rows, self.form.key, self.versions)
-        self._read_to(fd, stat.st_size)
-
-    def append(self, fd: int, records: list[dict], kanal: str, received: str) -> list[Receipt]:
-        """Stamp the records and append them in one write; the index counts them only once written."""
-        versions, used = dict(self.versions), set(self.receipts)
-        lines, receipts = stamp_rows(self.form, records, kanal, versions, used, received)
-        disk.append_all(fd, encode(lines))
-        self.versions, self.receipts = versions, used
-        self._read_to(fd, os.fstat(fd).st_size)
-        return receipts
+    A write cut off leaves less than one row: at most one record, with no more cells than the
+    header has, once a quote left open is closed. Anything else (a quote left open by a hand edit,
+    far back in the file) must not be cut off automatically.
+    """
+    if not rest:
+        return
+    text = rest.decode("utf-8", errors="replace")
+    if text.count('"') % 2:
+        text += '"'
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        records = []
+    if len(rest) <= TORN_TAIL_LIMIT and len(records) == 1 and len(records[0]) <= width:
+        return
+    raise StoreError(
+        f"Slutet av {path} går inte att läsa som rader (ett citattecken som aldrig avslutas, eller "
+        "flera rader som inte hänger ihop). Lagret rör inte filen: rätta den för hand efter att ha "
+        "tagit en kopia, och kontrollera den sedan med `frictionless validate`."
+    )
