@@ -22,9 +22,10 @@ $(BIN)/sip-backoffice: pyproject.toml
 site: $(BIN)/sip-backoffice
 	$(BIN)/mkdocs build --strict --quiet
 
-# The site and its forms on the default store (var/store), with a few demo links printed.
+# The site, its forms and the coordinator's side on the default store (var/store): an empty store is filled
+# with invented answers, and demo links and a coordinator's one-time sign-in link are printed.
 demo: site
-	$(BIN)/sip-backoffice serve --host $(HOST) --port $(PORT) --demo-lankar
+	$(BIN)/sip-backoffice serve --host $(HOST) --port $(PORT) --demo
 
 # What the tests need beyond Python (Chromium, LibreOffice Calc, the test OpenID provider's npm
 # packages): installed here when possible, else one Swedish line saying what to run.

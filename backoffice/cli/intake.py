@@ -1,6 +1,8 @@
 """Commands for the intake stage: `serve` the site and the forms, make `links`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from backoffice import config, schoolyear
@@ -15,6 +17,24 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 def _check_base_url(base_url: str | None) -> None:
     if base_url and not base_url.startswith(("http://", "https://")):
         raise CliError(f"--base-url ska börja med http:// eller https://, inte ”{base_url}”.")
+
+
+DEMO_COORDINATOR = "samordnare@example.se"
+DEMO_YEARS = 3
+
+
+def _seed_demo_store(data: Path, register) -> None:
+    """Fill an empty store with invented answers for the last few school years (never touch a store in use)."""
+    from backoffice.demo import demo_rows, write_demo_store
+
+    if any(data.glob("*.csv")):
+        click.echo("Demo: lagret har redan svar och lämnas som det är.")
+        return
+    last = schoolyear.start_year(schoolyear.last_completed())
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(last - DEMO_YEARS + 1, last + 1)]
+    written = write_demo_store(data, demo_rows(register, years))
+    click.echo(f"Demo: lagret fylldes med påhittade svar för {years[0]}–{years[-1]} "
+               f"({sum(written.values())} rader).")
 
 
 def _load_register():
@@ -36,6 +56,8 @@ def _load_register():
 @click.option("--trådar", "--threads", "threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Antal trådar som tar emot anrop.")
 @click.option("--demo-lankar", is_flag=True, help="Skriv ut en provlänk per blankett för riktiga skolor i registret.")
+@click.option("--demo", is_flag=True, help="Som --demo-lankar, och fyll ett tomt lager med påhittade svar för de "
+                                           "senaste läsåren och skriv ut en inloggningslänk till samordnarens sida.")
 @click.option("--enkat-per-klient", default=30, show_default=True, type=click.IntRange(1, 10_000),
               help="Högst så många svar via möteslänkar (enkäten) per tio minuter från samma adress.")
 @click.option("--enkat-per-lank", default=10, show_default=True, type=click.IntRange(1, 10_000),
@@ -43,7 +65,7 @@ def _load_register():
 @click.option("--base-url", help="Adressen som användarna når servern på, till exempel https://sip.example.se "
                                  "bakom en proxy (standard: http://VÄRD:PORT). Länkar på kvittona börjar med den.")
 @gsheet_option
-def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient, enkat_per_lank, base_url,
+def serve(host, port, data_dir, site_dir, threads, demo_lankar, demo, enkat_per_klient, enkat_per_lank, base_url,
           gsheet_key, credentials):
     """Visa handboken och ta emot blanketterna (webbserver).
 
@@ -54,7 +76,7 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
     \b
     Exempel:
       mkdocs build && sip-backoffice serve --port 8000 --data var/store
-      sip-backoffice serve --demo-lankar
+      sip-backoffice serve --demo
       sip-backoffice serve --base-url https://sip.example.se --data /srv/sip/store
       sip-backoffice serve --gsheet 1AbC… --credentials tjanstekonto.json
     """
@@ -71,11 +93,19 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, enkat_per_klient
                      meeting_rate_per_link=(enkat_per_lank, 600), public_url=base_url)
     click.echo(f"SIP-handboken och blanketterna: {base}/  (avsluta med Ctrl+C)")
     click.echo(f"Svaren sparas i {'Google-kalkylarket ' + gsheet_key if gsheet_key else data}")
-    if demo_lankar:
+    if demo and not gsheet_key:
+        _seed_demo_store(data, register)
+    if demo_lankar or demo:
         click.echo(f"\nProvlänkar (gäller {DEMO_VALID_DAYS} dagar):")
         for label, url in demo_links(LinkSigner(secret), register, base, schoolyear.last_completed()):
             click.echo(f"  {label}\n    {url}")
         click.echo("")
+    if demo:
+        from backoffice.coordinator.invites import VALID_MINUTES, invite_url, make_invite
+
+        click.echo(f"Samordnarens sida (länken fungerar en gång, inom {VALID_MINUTES} minuter; en ny får du med "
+                   "`sip-backoffice samordnare bjud-in --epost DIN-ADRESS`):")
+        click.echo(f"  {invite_url(base, make_invite(secret, DEMO_COORDINATOR))}\n")
     try:
         run(app, host=host, port=port, threads=threads)
     except OSError as error:

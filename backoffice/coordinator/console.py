@@ -51,7 +51,7 @@ def install(app: Flask, *, data_dir: Path, secret: str, public_url: str | None, 
             clock: Callable[[], float] = time.time) -> Console:
     """Add the coordinator's side to an app (its sessions, its state, its pages)."""
     # The pages register their routes on the blueprint when imported.
-    from backoffice.coordinator import compile_views, mail_views, signin_views, views  # noqa: F401
+    from backoffice.coordinator import compile_views, edit_views, mail_views, signin_views, views  # noqa: F401
     from backoffice.coordinator.oidc import IdentityProvider
 
     sessions.configure(app, secret, secure=bool(public_url and public_url.startswith("https://")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from backoffice import followup, schoolyear
 from backoffice.forms.schema import Form
@@ -45,22 +45,24 @@ class FormOverview:
         return [line for line in self.lines if not line.answered]
 
 
-def school_years(form: Form, rows: Iterable[Mapping[str, str]], today: dt.date | None = None) -> list[str]:
-    """The school years to choose among: those with rows, and the current and last one, newest first."""
-    years = {schoolyear.current(today), schoolyear.last_completed(today)}
-    years.update(y for y in (form.year_of(row) for row in rows) if y and schoolyear.is_valid(y))
-    return sorted(years, reverse=True)
+YEARS_SHOWN = 6
 
 
-def form_overview(form: Form, rows: Iterable[Mapping[str, str]], register: Mapping, lasar: str, *,
+def school_years(today: dt.date | None = None, count: int = YEARS_SHOWN) -> list[str]:
+    """The school years to choose among, newest first: the current one and those before it."""
+    start = schoolyear.start_year(schoolyear.current(today))
+    return [f"{year}/{(year + 1) % 100:02d}" for year in range(start, start - count, -1)]
+
+
+def form_overview(form: Form, store, register: Mapping, lasar: str, *,
                   areas: Mapping[str, str] | None = None, search: str = "", area: str = "") -> FormOverview:
-    """Per school of the register (filtered by area and name): its counted rows of the year."""
-    rows = list(rows)
+    """Per school of the register (filtered by area and name): its counted answers of the year."""
     overview = FormOverview(form, lasar)
     if form.anonymous:
-        overview.anonymous_count = suppress(len(followup.counted_rows(form, rows, lasar)))
+        # Organisations' answers count too; the survey is small enough to read whole.
+        overview.anonymous_count = suppress(len(followup.counted_rows(form, store.read_rows(form.id), lasar)))
         return overview
-    answers = followup.answers_by_school(form, rows, lasar)
+    answers = followup.answered(store, form, lasar)
     wanted = search.strip().casefold()
     for code, school in register.items():
         school_area = (areas or {}).get(code, "")

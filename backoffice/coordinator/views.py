@@ -47,8 +47,8 @@ def _areas() -> dict[str, str]:
         return {}
 
 
-def _school_year(form, rows) -> tuple[str, list[str]]:
-    years = school_years(form, rows)
+def _school_year() -> tuple[str, list[str]]:
+    years = school_years()
     asked = request.args.get("lasar") or schoolyear.last_completed()
     return (asked if schoolyear.is_valid(asked) else schoolyear.last_completed()), years
 
@@ -57,11 +57,10 @@ def _school_year(form, rows) -> tuple[str, list[str]]:
 def overview():
     """Per form and school year: answered of all, the latest receipt, who has not answered."""
     form, forms = _form(request.args.get("blankett"))
-    rows = _intake().store.read_rows(form.id)
-    lasar, years = _school_year(form, rows)
+    lasar, years = _school_year()
     areas = _areas()
     search, area = request.args.get("sok", ""), request.args.get("omrade", "")
-    summary = form_overview(form, rows, _intake().register, lasar, areas=areas, search=search, area=area)
+    summary = form_overview(form, _intake().store, _intake().register, lasar, areas=areas, search=search, area=area)
     return page("Samordnarens översikt", "oversikt.html", form=form, forms=forms, years=years, lasar=lasar,
                 overview=summary, areas=sorted(set(areas.values())), search=search, area=area,
                 local_time=_local)
@@ -73,8 +72,7 @@ def answer(form_id: str, kvitto: str):
     form, _ = _form(form_id)
     if form.anonymous:
         abort(404)  # the survey has no row view: only its suppressed aggregates
-    rows = _intake().store.read_rows(form.id)
-    versions = _versions(form, rows, kvitto)
+    versions = _intake().store.versions(form.id, kvitto)
     if not versions:
         abort(404)
     school = _intake().register.get(versions[-1].get("skolenhetskod", ""))
@@ -82,22 +80,8 @@ def answer(form_id: str, kvitto: str):
                 counting=_counting(versions), local_time=_local, notice=request.args.get("klart", ""))
 
 
-def _versions(form, rows, kvitto: str) -> list[dict]:
-    """The versions of the answer a receipt belongs to, oldest first."""
-    found = next((row for row in rows if row.get("kvitto") == kvitto), None)
-    if found is None:
-        return []
-    if form.keyed:
-        key = tuple(found.get(name, "") for name in form.key)
-        mine = [row for row in rows if tuple(row.get(name, "") for name in form.key) == key]
-    else:
-        first = found.get("avser") or found["kvitto"]
-        mine = [row for row in rows if (row.get("avser") or row["kvitto"]) == first]
-    return sorted(mine, key=lambda row: int(row.get("version") or 0))
-
-
 def _counting(versions: list[dict]) -> dict | None:
-    from backoffice.followup import is_withdrawn
+    from backoffice.store.versions import is_withdrawn
 
     latest = versions[-1]
     return None if is_withdrawn(latest) else latest
@@ -124,7 +108,7 @@ def links_file():
     intake = _intake()
     rows = link_rows(intake.signer, intake.register, form.id, lasar, base_url())
     if only_missing:
-        answered = followup.answers_by_school(form, intake.store.read_rows(form.id), lasar)
+        answered = followup.answered(intake.store, form, lasar)
         rows = [row for row in rows if row["skolenhetskod"] and row["skolenhetskod"] not in answered]
     log_action("hämtade länkar", blankett=form.id, lasar=lasar, antal=len(rows),
                urval="bara saknade" if only_missing else "alla")

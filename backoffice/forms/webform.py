@@ -58,6 +58,9 @@ class FormState:
     token: str = ""
     csrf: str = ""
     action: str = ""
+    # The coordinator's correction adds its own field (the reason) and button text.
+    extra_html: str = ""
+    button: str = ""
 
 
 def _attr(name: str, value) -> str:
@@ -314,7 +317,7 @@ def render_form(form_id: str, state: FormState | None = None) -> str:
     intro = form.intro
     note = ("Välj ett svar på varje fråga. Det finns inga rätt eller fel svar." if survey
             else "Frågor märkta (obligatorisk) måste besvaras.")
-    button = "Skicka svaren" if survey else "Skicka in"
+    button = state.button or ("Skicka svaren" if survey else "Skicka in")
     return (
         f'<div class="sip-form{" sip-form--enkat" if survey else ""}" id="sip-form-{escape(form_id)}" '
         f'data-form="{escape(form_id)}">'
@@ -325,6 +328,7 @@ def render_form(form_id: str, state: FormState | None = None) -> str:
         + hidden
         + f'<p class="sip-required-note">{note}</p>'
         + "".join(body)
-        + f'<p><button type="submit" class="md-button md-button--primary sip-submit">{button}</button></p>'
+        + state.extra_html
+        + f'<p><button type="submit" class="md-button md-button--primary sip-submit">{escape(button)}</button></p>'
         + "</form></div>"
     )

@@ -19,7 +19,7 @@ from backoffice.intake.links import TOKEN_PARAM, form_url
 from backoffice.intake.pages import render_page
 from backoffice.intake.service import Intake, bound_to, current_intake
 from backoffice.store.files import Receipt
-from backoffice.store.versions import latest_versions
+from backoffice.store.versions import is_withdrawn
 
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -43,23 +43,33 @@ def local_time(stamp: str) -> str:
 def receipt_page(form: Form, binding: Binding, token: str, kvitto: str) -> Response:
     """The receipt of one stored answer, shown only to a link for the same school (and year)."""
     intake = current_intake()
-    rows = intake.store.read_rows(form.id)
-    row = next((r for r in rows if r["kvitto"] == kvitto and bound_to(form, binding, r)), None)
-    if row is None:
+    # Looked up in the store's index: a receipt costs the same with ten rows or two hundred thousand.
+    row = intake.store.find(form.id, kvitto)
+    if row is None or not bound_to(form, binding, row):
         body = ("<p>Det finns inget svar med det kvittonumret för den här skolan. Kontrollera "
                 f'numret, eller <a href="./?{escape(urlencode({TOKEN_PARAM: token}))}">öppna '
                 "blanketten</a>.</p>")
         return render_page("Kvittot finns inte", body, 404, form_id=form.id)
     receipt = Receipt(form.id, row["kvitto"], int(row["version"]), row["mottagen"], row)
     extra = meeting_link_section(intake, form, row, intake.public_url or request.host_url) if form.receipt_link else ""
-    if form.keyed:
-        (newest,) = latest_versions([r for r in rows if all(r[k] == row[k] for k in form.key)], form.key)
-        if int(newest["version"]) > receipt.version:
-            # An old receipt opened again (a bookmark, the history): say which answer counts now.
-            extra = (f'<div class="sip-notice"><p>Det här svaret har ersatts: version {newest["version"]} har '
-                     "skickats in senare och är den som räknas.</p></div>") + extra
+    newest = intake.store.latest(form.id, kvitto)
+    if newest is not None and newest["kvitto"] != row["kvitto"]:
+        # An old receipt opened again (a bookmark, the history): say what counts now.
+        extra = _later_version_notice(newest) + extra
     return render_page("Tack! Ditt svar är mottaget", extra + receipt_body(form, receipt, binding, token),
                        form_id=form.id)
+
+
+def _later_version_notice(newest: dict) -> str:
+    if is_withdrawn(newest):
+        text = ("Det här svaret har återkallats av SIP-samordnaren och räknas inte längre. Kontakta "
+                "SIP-samordnaren om du undrar varför.")
+    elif newest.get("kanal") == "samordnare":
+        text = f"Det här svaret har rättats av SIP-samordnaren: version {newest['version']} är den som räknas nu."
+    else:
+        text = (f"Det här svaret har ersatts: version {newest['version']} har skickats in senare och är den "
+                "som räknas.")
+    return f'<div class="sip-notice"><p>{escape(text)}</p></div>'
 
 
 def _received_rows(form: Form, receipt: Receipt, binding: Binding) -> str:

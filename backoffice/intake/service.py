@@ -19,7 +19,7 @@ from backoffice.intake.links import LinkClaims, LinkError, LinkSigner, answer_ke
 from backoffice.intake.ratelimit import RateLimiter
 from backoffice.intake.shell import Shell
 from backoffice.store.files import AnswerCounter, FileStore, Receipt
-from backoffice.store.versions import latest_versions
+from backoffice.store.versions import is_withdrawn
 
 EXTENSION = "sip_intake"
 
@@ -88,9 +88,9 @@ class Intake:
         # Only when the link fixes the whole key (school and year) is the answer the link's own.
         if not form.keyed or not set(form.key) <= set(form.bound_fields):
             return None
-        mine = [row for row in self.store.read_rows(form.id) if bound_to(form, binding, row)]
-        latest = latest_versions(mine, form.key)
-        return latest[-1] if latest else None
+        latest = self.store.latest_for(form.id, {name: binding.bound_value(name) for name in form.key})
+        # A withdrawn answer counts as not given: the school starts again from an empty form.
+        return None if latest is None or is_withdrawn(latest) else latest
 
 
 def bound_to(form: Form, binding: Binding, row: dict) -> bool:

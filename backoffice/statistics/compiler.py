@@ -19,7 +19,7 @@ from backoffice.statistics import arsuppfoljning, avvikelse, delaktighet, generi
 from backoffice.statistics.figures import ADMINISTRATION, GroupStats, SchoolStats, Statistics
 from backoffice.statistics.trend import trend
 from backoffice.statistics.values import Row, by_year, swedish_key, text
-from backoffice.store.versions import RECEIVED, VERSION, latest_versions
+from backoffice.store.versions import ANSWER, RECEIPT, RECEIVED, STATUS, VERSION, counted_versions
 
 # The forms whose statistics are their own; every other form gets the generic statistic.
 SPECIFIC = {module.FORM: module for module in (arsuppfoljning, avvikelse, stickprov, motesrapport, delaktighet)}
@@ -54,8 +54,9 @@ def rows_needed(form: Form, lasar: str, rows: Iterable[Row]) -> list[Row]:
     extra = module.trend_fields(form) if module is not None else None
     keep = None
     if extra is not None:
-        # What tells rows apart and which version counts, then what the trend itself reads.
-        identity = (SCHOOL, *form.key, form.year.field, *((VERSION, RECEIVED) if form.keyed else ()))
+        # What tells answers apart and which version counts (a withdrawal, a correction of a
+        # report), then what the trend itself reads.
+        identity = (SCHOOL, *form.key, form.year.field, VERSION, RECEIVED, RECEIPT, ANSWER, STATUS)
         keep = tuple(dict.fromkeys(identity + tuple(extra)))
     year_of = _year_of(form, lasar)
     out = []
@@ -70,14 +71,15 @@ def rows_needed(form: Form, lasar: str, rows: Iterable[Row]) -> list[Row]:
 
 def _counted(form: Form, lasar: str, register: Mapping[str, Any], rows: Iterable[Row],
              outside: Counter[str]) -> dict[str, list[Row]]:
-    """A form's rows that count, per school year: the latest version per key, of a register school,
+    """A form's rows that count, per school year: the latest version of each answer unless withdrawn
+    (backoffice.store.versions), of a register school,
     or of an organisation outside school when the form has that field. Rows of the compiled year
     for schools outside the register are counted in `outside`; other years are the trend's business.
     """
     year_of = _year_of(form, lasar)
     by_school, by_organisation = form.has(SCHOOL), form.has(ORGANISATION)
     kept = []
-    for row in latest_versions(rows, form.key):
+    for row in counted_versions(rows, form.key):
         code = text(row, SCHOOL)
         if code in register or not by_school or (not code and by_organisation and text(row, ORGANISATION)):
             kept.append(row)
