@@ -111,8 +111,13 @@ def test_every_coordinator_page_passes_axe_at_desktop_and_phone_size(built_site,
             page.click("button:has-text('Logga in')")
             page.wait_for_url(f"{base_url}/samordnare/")
             answer = page.locator("table a:has-text('Svarat')").first.get_attribute("href")
+            page.goto(f"{base_url}/samordnare/?blankett=avvikelse")
+            reports = page.locator("tbody a").first.get_attribute("href")
+            page.goto(base_url + reports)
+            report = page.locator("tbody a").first.get_attribute("href")
             paths = ["/samordnare/", "/samordnare/?blankett=avvikelse", "/samordnare/?blankett=delaktighet",
-                     answer, answer + "ratta", "/samordnare/sammanstall", "/samordnare/utskick", "/samordnare/logg"]
+                     answer, answer + "ratta", reports, report, report + "ratta",
+                     "/samordnare/sammanstall", "/samordnare/utskick", "/samordnare/logg"]
             for path in paths:
                 page.goto(base_url + path)
                 checked[path] = run_axe(page)

@@ -87,6 +87,24 @@ def _counting(versions: list[dict]) -> dict | None:
     return None if is_withdrawn(latest) else latest
 
 
+@blueprint.get("/skola/<form_id>/<code>/")
+def school_reports(form_id: str, code: str):
+    """A school's reports of a form without a key (deviations, meetings) in a school year, newest first."""
+    from backoffice import followup
+    from backoffice.store.versions import answer_of
+
+    form, _ = _form(form_id)
+    school = _intake().register.get(code)
+    if form.keyed or form.anonymous or school is None:
+        abort(404)
+    lasar, _ = _school_year()
+    rows = [row for row in followup.counted_rows(form, _intake().store.read_rows(form.id), lasar)
+            if row.get("skolenhetskod") == code]
+    rows.sort(key=lambda row: row.get("mottagen", ""), reverse=True)
+    return page(f"{form.title}: {school.skolnamn}", "skola.html", form=form, school=school, lasar=lasar,
+                rows=rows, answer_of=answer_of, local_time=_local)
+
+
 @blueprint.get("/logg")
 def audit_page():
     """What coordinators have done, newest first."""
