@@ -129,20 +129,17 @@ def open_xlsx(path: Path, sheet: str | None) -> SourceTable:
                 contextlib.closing(_sheet_rows(path, workbook, title, limits.MAX_COLUMNS)) as rows:
             first = next(rows, None)
             total = workbook[title].max_row
-    finally:
+        name = f"{path}" + (f" (bladet {title})" if sheet else "")
+        labels = _labels(path, name, title, first)
+    except BaseException:
         workbook.close()
-    name = f"{path}" + (f" (bladet {title})" if sheet else "")
-    labels = [_excel_text(cell) for cell in (first[1] if first and first[0] == 1 else ())]
-    while labels and not labels[-1].strip():
-        labels.pop()
-    if not labels:
-        raise SourceError(f"{path}, bladet ”{title}”: första raden är tom. "
-                          "Första raden ska vara rubrikraden med kolumnnamnen.")
-    check_width(name, labels)
-    state = {"row": 0}
+        raise
+    # The rows are read from the workbook already open (its shared texts loaded once); a second
+    # reading opens it again.
+    state: dict[str, Any] = {"row": 0, "open": workbook}
 
     def open_rows() -> Iterator[list[Any]]:
-        book = _load(path)
+        book = state.pop("open", None) or _load(path)
         expected = 2  # the next row number; rows the XML skips are blank
         try:
             with _reading(path, lambda: f", rad {state['row'] + 1}"):
@@ -161,6 +158,18 @@ def open_xlsx(path: Path, sheet: str | None) -> SourceTable:
 
     return SourceTable(name=name, kind="xlsx", labels=labels, open_rows=open_rows,
                        total=total, done=lambda: state["row"])
+
+
+def _labels(path: Path, name: str, title: str, first: tuple[int, list[Any]] | None) -> list[str]:
+    """The header labels from the sheet's first row (empty ones at its end left out)."""
+    labels = [_excel_text(cell) for cell in (first[1] if first and first[0] == 1 else ())]
+    while labels and not labels[-1].strip():
+        labels.pop()
+    if not labels:
+        raise SourceError(f"{path}, bladet ”{title}”: första raden är tom. "
+                          "Första raden ska vara rubrikraden med kolumnnamnen.")
+    check_width(name, labels)
+    return labels
 
 
 def _excel_text(value: Any) -> str:
