@@ -66,6 +66,6 @@ def too_many_problems(row: int) -> str:
 
 
 def part_too_large(name: str) -> str:
-    return (f"{name}: arbetsboken packas upp till mer än {number(MAX_PART_BYTES // 2**20)} MB, mer än "
-            "en tabell för uppföljningen kan vara. Kontrollera att det är rätt fil, eller spara bladet "
-            "med svaren som CSV och försök igen.")
+    return (f"{name}: en del av arbetsboken packas upp till för mycket (över {number(MAX_PART_BYTES // 2**20)} MB, "
+            f"eller över {MAX_PACKING_RATIO} gånger sin packade storlek), mer än en tabell för uppföljningen kan "
+            "vara. Kontrollera att det är rätt fil, eller spara bladet med svaren som CSV och försök igen.")
