@@ -176,29 +176,27 @@ def workbooks(tmp_path_factory) -> list[bytes]:
     return [path.read_bytes() for path in made]
 
 
+def fuzz(path: Path, sources: list[bytes], mutate, count: int, seed: int, register: dict) -> dict:
+    """Run `count` mutants of the sources through validate_table; how many ended in each outcome."""
+    rng = random.Random(seed)
+    outcomes = {"ok": 0, "invalid": 0, "unusable": 0}
+    for number in range(count):
+        source = rng.randrange(len(sources))
+        data, what = mutate(rng, sources[source])
+        path.write_bytes(data)
+        outcomes[check_outcome(path, register, f"{path.suffix} nr {number} (källa {source}, {what})")] += 1
+    return outcomes
+
+
 def test_mutated_csv_files_give_swedish_messages_only(tmp_path, register):
     sources = [path.read_bytes() for path in sorted(FIXTURES.glob("*.csv")) if path.stat().st_size]
-    rng = random.Random(20251201)
-    outcomes = {"ok": 0, "invalid": 0, "unusable": 0}
-    path = tmp_path / "muterad.csv"
-    for number in range(CSV_MUTANTS):
-        source = rng.randrange(len(sources))
-        data, names = mutate_bytes(rng, sources[source])
-        path.write_bytes(data)
-        outcomes[check_outcome(path, register, f"CSV nr {number} (källa {source}, {names})")] += 1
+    outcomes = fuzz(tmp_path / "muterad.csv", sources, mutate_bytes, CSV_MUTANTS, 20251201, register)
     # The mutations reach every outcome: the test is not only opening files that fail at once.
     assert min(outcomes.values()) > 0 and outcomes["unusable"] > CSV_MUTANTS // 50, outcomes
 
 
 def test_mutated_workbooks_give_swedish_messages_only(tmp_path, register, workbooks):
-    rng = random.Random(20251202)
-    outcomes = {"ok": 0, "invalid": 0, "unusable": 0}
-    path = tmp_path / "muterad.xlsx"
-    for number in range(XLSX_MUTANTS):
-        source = rng.randrange(len(workbooks))
-        data, what = xlsx_mutation(rng, workbooks[source])
-        path.write_bytes(data)
-        outcomes[check_outcome(path, register, f"xlsx nr {number} (källa {source}, {what})")] += 1
+    outcomes = fuzz(tmp_path / "muterad.xlsx", workbooks, xlsx_mutation, XLSX_MUTANTS, 20251202, register)
     assert min(outcomes.values()) > 0 and outcomes["unusable"] > XLSX_MUTANTS // 50, outcomes
 
 
