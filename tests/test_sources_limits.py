@@ -139,3 +139,13 @@ def test_every_command_says_it_in_swedish_with_exit_2(tmp_path, make):
         assert result.exit_code == 2, (args, result.output, result.exception)
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert path in result.output and "Traceback" not in result.output
+
+
+def test_the_report_names_the_row_where_reading_stopped(tmp_path):
+    path = str(hostile.nul_bytes_csv(tmp_path))
+    result = CliRunner().invoke(main, ["validate", path, "--form", "arsuppfoljning"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == f"{path}, rad 202: raden har NUL-tecken, som inte hör hemma i en " \
+        "textfil. Filen är skadad eller inte en CSV-fil: spara tabellen på nytt som CSV."
+    as_json = CliRunner().invoke(main, ["validate", path, "--form", "arsuppfoljning", "--json"])
+    assert '"row": 202' in as_json.output and '"code": "source-error"' in as_json.output

@@ -65,8 +65,7 @@ def _message(error, f: frictionless.Field | None, form: Form) -> str | None:
     if isinstance(error, frictionless.errors.CellError) and error.template == "{note}":
         return error.note  # Our own checks: the note is the Swedish message.
     if code in _READ_ERRORS:
-        raise SourceError(f"Tabellen går inte att läsa ({code}). Spara den på nytt som CSV eller .xlsx och "
-                          "försök igen.")
+        raise SourceError("Tabellen går inte att läsa. Spara den på nytt som CSV eller .xlsx och försök igen.")
     return f"Fel i tabellen ({error.title}). Kontrollera raden och kolumnen."
 
 

@@ -147,9 +147,9 @@ def _check_rows(resource: frictionless.Resource, checklist: frictionless.Checkli
                     return found, row.row_number
             for check in connected:
                 found.extend(from_frictionless(check.validate_end(), form, missing))
-    except frictionless.FrictionlessException as error:
+    except frictionless.FrictionlessException:
         if feed.failure is None:
-            raise sources.SourceError(f"{feed.table.name}: tabellen går inte att läsa ({error.error.type}). "
+            raise sources.SourceError(f"{feed.table.name}: tabellen går inte att läsa. "
                                       "Spara den på nytt som CSV eller .xlsx och försök igen.") from None
     return found, None
 
