@@ -25,7 +25,7 @@ FILES = {
     "sista-raden.xlsx": hostile.last_row_workbook,
     "bred.xlsx": hostile.wide_dimension_workbook,
     "tomma-rader.csv": hostile.blank_lines_csv,
-    "tomma-semikolon.csv": lambda folder: hostile.blank_lines_csv(folder, 1_000_000, ",,,,,,,"),
+    "miljon-tomma-rader.csv": lambda folder: hostile.blank_lines_csv(folder, 1_000_000, ",,,,,,,"),
     "dubbletter.csv": hostile.duplicate_rows_csv,
     "manga-kolumner.csv": hostile.wide_csv,
     "lang-cell.csv": hostile.long_cell_csv,
