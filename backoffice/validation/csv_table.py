@@ -140,6 +140,10 @@ def open_csv(path: Path, head: bytes) -> SourceTable:
     header = next(open_rows(with_header=True))
     if not header or not any(cell.strip() for cell in header):
         raise SourceError(f"{path}: första raden är tom. Första raden ska vara rubrikraden med kolumnnamnen.")
+    # Empty headings at the end (Excel's formatting dragged to the right) are no columns; a value
+    # under one is still seen, as a value beyond the header.
+    while not header[-1].strip():
+        header.pop()
     check_width(str(path), header)
     return SourceTable(
         name=str(path), kind="csv", labels=header, open_rows=open_rows,
