@@ -142,10 +142,17 @@ def _memo_field_class(cls: type) -> type:
 
 
 @lru_cache(maxsize=64)
-def validation_schema(form: Form) -> frictionless.Schema:
+def validation_schema(form: Form, missing: frozenset = frozenset()) -> frictionless.Schema:
     """A copy of the form's schema whose fields (except free text, where values rarely repeat) read
-    through a memo. Built once per form (a schema edited on disk is a new Form); only ever read."""
+    through a memo. Built once per form (a schema edited on disk is a new Form); only ever read.
+
+    The fields in `missing` have no column: their constraints are dropped, so that their empty
+    cells cost no error object per row (the missing column is reported once, by the header).
+    """
     copy = frictionless.Schema.from_descriptor(form.schema.to_descriptor())
+    for f in copy.fields:
+        if f.name in missing:
+            f.constraints = {}
     copy.fields = [
         f if f.name in form.free_text else _memo_field_class(type(f)).from_descriptor(f.to_descriptor())
         for f in copy.fields

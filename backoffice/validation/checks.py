@@ -213,11 +213,13 @@ class NoPersonalData(frictionless.Check):
     type = "sip-no-personal-data"
     Errors = [PersonalDataError]
     field_names: list = attrs.field(factory=list)
+    # The day that decides which date-time stamps are too recent to be a birth date (guard).
+    today: Any = attrs.field(default=None)
 
     def validate_row(self, row) -> Iterable[Any]:
         found = []
         for name in self.field_names:
-            kinds = guard.find_personal_data(row[name])
+            kinds = guard.find_personal_data(row[name], today=self.today)
             if kinds:
                 found.append(_cell_error(PersonalDataError, row, name, personal_data_message(kinds)))
         return found
@@ -246,5 +248,5 @@ def build_checks(form: Form, register_codes: frozenset, today: dt.date | None = 
         checks.append(ExactlyOneOf(field_names=list(form.one_of)))
     checks.extend(_rule_check(rule, today) for rule in form.rules)
     if form.free_text:
-        checks.append(NoPersonalData(field_names=list(form.free_text)))
+        checks.append(NoPersonalData(field_names=list(form.free_text), today=today))
     return checks

@@ -16,6 +16,8 @@ from backoffice.validation.sources import SourceError
 
 # Problems that concern the whole header and make every row unreliable.
 HEADER_CODES = {"missing-label", "duplicate-label", "no-header"}
+# Problems after which the rest of the table was not checked: no row of it can be trusted.
+PARTIAL_CODES = {"too-many-problems"}
 # Problems that make a table unusable as given (exit status 2 in the CLI), not merely invalid.
 UNUSABLE_CODES = {"source-error", "wrong-form", "no-header"}
 # Frictionless errors saying the data could not be read at all.
@@ -63,7 +65,7 @@ def _message(error, f: frictionless.Field | None, form: Form) -> str | None:
     if isinstance(error, frictionless.errors.CellError) and error.template == "{note}":
         return error.note  # Our own checks: the note is the Swedish message.
     if code in _READ_ERRORS:
-        raise SourceError(f"Tabellen går inte att läsa: {error.note}")
+        raise SourceError("Tabellen går inte att läsa. Spara den på nytt som CSV eller .xlsx och försök igen.")
     return f"Fel i tabellen ({error.title}). Kontrollera raden och kolumnen."
 
 

@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import json
+import re
 
 from backoffice.validation.problems import UNUSABLE_CODES, Problem, TableResult
 
 
 def unusable(path: str, form_id: str, message: str) -> TableResult:
     """A table that could not be read at all, as a result holding one problem without row or column."""
-    # Source errors name their file for callers that print them alone; the report names it already.
+    # Source errors name their file (and the row that stopped the reading) for callers that print
+    # them alone; the report names the file already, and the row as a problem's row.
+    row = None
+    at_row = re.match(re.escape(path) + r", rad (\d+): ", message)
+    if at_row:
+        row, message = int(at_row.group(1)), message[at_row.end():]
     message = message.removeprefix(f"{path}: ")
-    return TableResult(path=path, form=form_id, rows=0, problems=[Problem(None, None, "source-error", message)],
+    return TableResult(path=path, form=form_id, rows=0, problems=[Problem(row, None, "source-error", message)],
                        valid_rows=[])
 
 
