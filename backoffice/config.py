@@ -1,4 +1,5 @@
 """Where the back office finds its files: the schemas, the school register and the store."""
+import functools
 import os
 from pathlib import Path
 
@@ -10,7 +11,13 @@ FORMS_ENV = "SIP_FORMS"
 
 def forms_dir() -> Path:
     """The folder of form schemas: $SIP_FORMS, else forms/ in the repository (read at each call)."""
-    return Path(os.environ.get(FORMS_ENV) or ROOT / "forms")
+    return _folder(os.environ.get(FORMS_ENV) or "")
+
+
+@functools.lru_cache(maxsize=16)
+def _folder(override: str) -> Path:
+    # A Path per value of the variable: asked for several times per request, built once.
+    return Path(override) if override else ROOT / "forms"
 
 
 # The folder as it was when the package was imported: what default arguments see. Code that must

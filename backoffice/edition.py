@@ -71,8 +71,11 @@ class Edition:
         return dict(value) if isinstance(value, dict) else {}
 
 
+EDITIONS_DIR = config.ROOT / "data" / "editions"
+
+
 def editions_dir() -> Path:
-    return config.ROOT / "data" / "editions"
+    return EDITIONS_DIR
 
 
 def edition_id() -> str:
@@ -84,11 +87,13 @@ def load_edition(edition: str | None = None) -> Edition:
     """The edition (by id, default $SIP_EDITION); EditionError naming the known ones when missing."""
     edition = edition or edition_id()
     path = editions_dir() / f"{edition}.yaml"
-    if not path.is_file():
+    try:
+        stamp = path.stat().st_mtime_ns
+    except (FileNotFoundError, NotADirectoryError):
         known = ", ".join(sorted(p.stem for p in editions_dir().glob("*.yaml"))) or "inga"
         raise EditionError(f"Utgåvan ”{edition}” finns inte: {path.name} saknas i data/editions. "
-                           f"Ange en av {known} i {EDITION_ENV}.")
-    return _load(path, path.stat().st_mtime_ns)
+                           f"Ange en av {known} i {EDITION_ENV}.") from None
+    return _load(path, stamp)
 
 
 @lru_cache(maxsize=8)

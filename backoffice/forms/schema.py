@@ -176,6 +176,19 @@ class Form:
 # ---------------------------------------------------------------- reading the files
 
 _CACHE: dict[tuple, Form] = {}
+_LISTINGS: dict[Path, tuple[int, list[str]]] = {}
+
+
+def _schema_files(folder: Path) -> list[str]:
+    """The form ids in a folder, listed again only when a file is added or removed (its mtime changes)."""
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except FileNotFoundError:
+        return []
+    cached = _LISTINGS.get(folder)
+    if cached is None or cached[0] != stamp:
+        cached = _LISTINGS[folder] = (stamp, sorted(p.name[: -len(SUFFIX)] for p in folder.glob("*" + SUFFIX)))
+    return list(cached[1])
 
 
 def form_ids(forms_dir: Path | None = None) -> list[str]:
@@ -184,7 +197,7 @@ def form_ids(forms_dir: Path | None = None) -> list[str]:
     The folder is forms/ in the repository, or $SIP_FORMS (read at each call, so a test or an
     installation can point every part of the back office at another set of forms). An edition
     that lists its forms (backoffice.forms.editions) sees only those."""
-    found = sorted(p.name[: -len(SUFFIX)] for p in Path(forms_dir or config.forms_dir()).glob("*" + SUFFIX))
+    found = _schema_files(Path(forms_dir or config.forms_dir()))
     _, settings = edition_forms()
     return found if settings is None else [f for f in found if f in settings]
 
@@ -199,8 +212,12 @@ def schema_path(form_id: str, forms_dir: Path | None = None) -> Path:
 
 def load_form(form_id: str, forms_dir: Path | None = None) -> Form:
     """The form with this id (read again only when its file changes); UnknownFormError if none."""
-    path = schema_path(form_id, forms_dir)
+    # Called several times per request: one look at the edition, the folder and the file each.
+    folder = Path(forms_dir or config.forms_dir())
     edition, settings = edition_forms()
+    if form_id not in _schema_files(folder) or (settings is not None and form_id not in settings):
+        raise UnknownFormError(str(form_id), form_ids(forms_dir))
+    path = folder / (form_id + SUFFIX)
     own = (settings or {}).get(form_id) or {}
     # Read again when the file changes, and per edition (its settings are part of the form).
     key = (path, path.stat().st_mtime_ns, edition, repr(own))

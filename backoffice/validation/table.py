@@ -20,7 +20,8 @@ from backoffice.register import load_register
 from backoffice.validation import cells, checks, limits, sources
 from backoffice.validation.feed import RowFeed
 from backoffice.validation.header import HeaderMatch, match_header, unusable_header
-# Problem, TableResult and the codes have their own home; validation's users import them from here.
+from backoffice.validation.records import validate_records  # noqa: F401
+# Problem, TableResult, the codes and record validation have their own homes; users import them from here.
 from backoffice.validation.problems import (HEADER_CODES, PARTIAL_CODES, UNUSABLE_CODES, Problem,  # noqa: F401
                                             TableResult, from_frictionless, ordered)
 
@@ -75,23 +76,6 @@ def validate_tables(paths, form_id: str, **options) -> list[TableResult]:
         except sources.SourceError as error:
             results.append(unusable(str(path), form_id, str(error)))
     return results
-
-
-def validate_records(form_id: str, records: list[dict[str, str]], *, register: dict | None = None,
-                     today: dt.date | None = None) -> list[Problem]:
-    """Validate web-form posts with the same checks and messages; records count as rows 2, 3, ….
-
-    A field missing from a record counts as empty (an unticked checkbox group posts nothing);
-    keys that are not fields of the form are ignored.
-    """
-    form = load_form(form_id)
-    rows = [cells.record_cells(record, form.field_names) for record in records]
-    table = sources.SourceTable(name="formulär", kind="records", labels=list(form.field_names),
-                                open_rows=lambda: iter(rows))
-    # The labels are the form's own: the header has no problems and every field its column.
-    header = HeaderMatch({name: index for index, name in enumerate(form.field_names)}, [])
-    register = load_register() if register is None else register
-    return _validate(table, form, header, register, keep_rows=False, today=today).problems
 
 
 def normalise_records(form_id: str, records: list[dict[str, Any]]) -> list[dict[str, str]]:
