@@ -15,7 +15,7 @@ from typing import Any
 from backoffice.statistics.delaktighet import FORM as SURVEY
 from backoffice.statistics.aggregates import SUPPRESSED, read_aggregates
 from backoffice.config import ROOT
-from backoffice.statistics.sheets import DEFINITIONS
+from backoffice.statistics.about import DEFINITIONS
 
 DEFAULT_PATH = ROOT / "data" / "statistik.json"
 PATH_ENV = "SIP_STATISTIK"

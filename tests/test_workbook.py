@@ -111,7 +111,7 @@ def test_per_school_is_a_filterable_table_with_frozen_header_and_highlights(wb):
     assert table.ref.startswith("A1:") and table.ref.endswith(str(len(SCHOOLS) + 1))
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     assert ws.freeze_panes == "C2"
-    assert ws.column_dimensions["B"].width >= 30
+    assert ws.column_dimensions["B"].width >= 28
     ranges = [str(r.sqref) for r in ws.conditional_formatting]
     header = [c.value for c in ws[1]]
     status_letter = chr(ord("A") + header.index("Status"))
@@ -131,7 +131,8 @@ def test_overview_has_key_figures_charts_time_and_sources(wb):
     assert categories["Kallad verksamhet deltog inte"] == 2
     assert len(ws._charts) == 2
     text = " ".join(str(c.value) for c in ws["A"][:4] if c.value)
-    assert "2026-09-01 07:30" in text and "fixturrader" in text
+    # 07:30 UTC is 09:30 in Swedish summer time.
+    assert "Sammanställd 2026-09-01 kl. 09.30 (svensk tid)" in text and "fixturrader" in text
 
 
 def test_deviation_and_audit_sheets(wb):
