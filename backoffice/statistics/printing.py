@@ -29,7 +29,7 @@ HEADING_LINE, TITLE_LINE = 20.0, 18.0  # the sheet's first heading (15 pt) and a
 BODY_CHARACTERS, BOLD_CHARACTERS = 1.15, 1.0
 # A chart: its width, its height (more for many bars) and the space kept around it (in points).
 CHART_WIDTH_CM, CHART_HEIGHT_CM, CM = 12.0, 6.0, 72 / 2.54
-BAR_CHART_FRAME_CM, BAR_CM, BAR_CHART_MINIMUM_CM = 2.0, 0.5, 4.5  # title and axis; each bar; at least
+BAR_CHART_FRAME_CM, BAR_CM, BAR_CHART_MINIMUM_CM = 2.2, 0.65, 4.5  # title and axis; each bar; at least
 CHART_GAP_COLUMNS = 1
 CHART_SPACE = 12.0  # points between two charts side by side
 TABLE_ROWS_KEPT = 3  # a table that runs over pages starts with at least this many rows on its first
@@ -167,20 +167,20 @@ class Block:
     keep: float  # the height that must not be split from the block's start (title, header, first rows)
 
 
-def page_breaks(blocks: list[Block], page: float, repeated: float) -> list[int]:
+def page_breaks(blocks: list[Block], page: float) -> list[int]:
     """The rows after which a new page starts, so that no block is split when it fits on a page of its own.
 
-    A block longer than a page starts on a new page unless its start (`keep`) fits where it is;
-    it then runs on over as many pages as it needs, each beginning with the `repeated` header.
+    A block longer than a page starts on a new page unless its start (`keep`) fits where it is, and
+    runs on over as many pages as it needs; the block after it starts on a new page, because where
+    the long one ends depends on the scale each spreadsheet program prints at.
     """
-    breaks, used = [], 0.0
+    breaks, used, ran_on = [], 0.0, False
     for block in blocks:
-        if used and used + block.height > page and (block.height <= page or used + block.keep > page):
+        if used and (ran_on or used + block.height > page and (block.height <= page or used + block.keep > page)):
             breaks.append(block.first - 1)
             used = 0.0
         used += block.height
-        if used > page:  # it runs on: what is left on its last page
-            used = repeated + (used - page) % max(page - repeated, LINE)
+        ran_on = used > page
     return breaks
 
 

@@ -186,7 +186,7 @@ def _write_row(ws, row: int, values: list, role: str, table, heading_width: floa
             return printing.TITLE_LINE
         cell.font, cell.alignment = (HEADING_FONT if row == 1 else Font()), WRAP
         line = printing.HEADING_LINE if row == 1 else printing.LINE
-        return line * printing.wrapped_lines(values[0], heading_width / (1.3 if row == 1 else 1))
+        return line * printing.wrapped_lines(values[0], heading_width / (1.6 if row == 1 else 1))
     if role == "header":
         lines = 1
         for index, value in enumerate(values, start=1):
@@ -252,7 +252,7 @@ def _print_set_up(ws, sheet: layout.Sheet, placements: dict, heights: dict[int, 
     page = printing.page_height(printing.fitted_scale(content))
     title_row = placements[sheet.tables[-1].name].header_row if sheet.tables else None
     blocks = _blocks(sheet, placements, heights, charts)
-    breaks = printing.page_breaks(blocks, page, heights.get(title_row, printing.LINE))
+    breaks = printing.page_breaks(blocks, page)
     printing.set_up(ws, title_row=title_row, breaks=breaks, footer=sheet.footer)
 
 
