@@ -63,7 +63,7 @@ def test_template_has_the_columns_rules_messages_and_instructions(template):
     assert [c.value for row in listed[cells[0]:cells[1]] for c in row] == ["ja", "nej"]
     assert rules["E"].type == "textLength" and rules["E"].formula1 == "2000"
     instructions = " ".join(str(c.value) for row in book["Instruktioner"].iter_rows() for c in row if c.value)
-    assert "Ändra inte rubrikerna" in instructions and "sip_kunnig_utsedd" in instructions
+    assert "frågorna: ändra inte dem" in instructions and "sip_kunnig_utsedd" in instructions
 
 
 def test_deviation_template_checks_dates_and_lists_every_category(template):
