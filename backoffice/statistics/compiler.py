@@ -113,6 +113,14 @@ def _groups(schools: list[SchoolStats]) -> tuple[list[GroupStats], list[GroupSta
             sorted(owners.values(), key=lambda g: swedish_key(g.namn)), total)
 
 
+def _add_to_schools(schools: list[SchoolStats], this_year, requirements) -> None:
+    """Each school's own answers, deviations and audited documents of the compiled year."""
+    by_code = {s.skolenhetskod: s for s in schools}
+    arsuppfoljning.add_to_schools(by_code, this_year(arsuppfoljning))
+    avvikelse.add_to_schools(by_code, this_year(avvikelse))
+    stickprov.add_to_schools(by_code, this_year(stickprov), requirements)
+
+
 def compile_statistics(
     lasar: str,
     register: Mapping[str, Any],
@@ -150,13 +158,10 @@ def compile_statistics(
         return years.get(module.FORM, {})
 
     schools = _schools(register, areas)
-    by_code = {s.skolenhetskod: s for s in schools}
     audit_form, deviation_form = forms.get(stickprov.FORM), forms.get(avvikelse.FORM)
     requirements = stickprov.requirements(audit_form) if audit_form else ()
     deviation_facts = avvikelse.facts(deviation_form) if deviation_form else avvikelse.DeviationFacts((), ())
-    arsuppfoljning.add_to_schools(by_code, this_year(arsuppfoljning))
-    avvikelse.add_to_schools(by_code, this_year(avvikelse))
-    stickprov.add_to_schools(by_code, this_year(stickprov), requirements)
+    _add_to_schools(schools, this_year, requirements)
     groups, owners, total = _groups(schools)
     meetings, meeting_groups, meeting_schools, meeting_orgs = motesrapport.count(this_year(motesrapport), schools)
     survey_form = forms.get(delaktighet.FORM)
