@@ -201,3 +201,16 @@ def test_aggregates_without_a_path_go_beside_the_store_and_the_page_reads_them(t
     assert page_figures_path() == written
     monkeypatch.setenv("SIP_STATISTIK", str(tmp_path / "annan.json"))
     assert page_figures_path() == tmp_path / "annan.json"
+
+
+def test_compile_recognises_a_filled_template_by_its_questions(tmp_path, register_csv):
+    from backoffice.forms.template import write_template
+
+    path = write_template("arsuppfoljning", tmp_path / "mall.xlsx")
+    book = load_workbook(path)
+    book["Svar"].append(["10000004", LASAR, 12, 2, "", "nej", 0, "ja"])
+    book.save(path)
+    out = tmp_path / "sip.xlsx"
+    result = run("compile", "--lasar", LASAR, "--from", str(path), "--register", str(register_csv), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert per_school(out)["10000004"]["SIP-processer initierade"] == 12

@@ -121,7 +121,7 @@ def load_files(paths: Iterable[str], register: Mapping[str, Any], *, form: str |
         load_form(form)  # an unknown form: its Swedish error, before any file is read
     loaded = Loaded()
     for path in paths:
-        form_id = form or guess_form(read_header(path, credentials=credentials))
+        form_id = form or _recognise(read_header(path, credentials=credentials))
         if form_id is None:
             raise UnusableInput(f"{path}: rubrikraden passar ingen av blanketterna {', '.join(form_ids())}. "
                                 "Kontrollera första raden, eller ange vilken blankett filen följer.")
@@ -135,6 +135,18 @@ def load_files(paths: Iterable[str], register: Mapping[str, Any], *, form: str |
             loaded.problems.append(f"{path}: {left_out} av {result.rows} rader har fel och lämnas utanför "
                                    "sammanställningen.")
     return loaded
+
+
+def _recognise(labels: list[str]) -> str | None:
+    """The form a header belongs to: by field names (`guess_form`), else the one form whose every field
+    has a column headed by its name or its question (a template's header asks the questions)."""
+    from backoffice.validation.header import match_header
+
+    found = guess_form(labels)
+    if found is None:
+        complete = [f.id for f in all_forms() if not match_header(labels, f).missing]
+        found = complete[0] if len(complete) == 1 else None
+    return found
 
 
 def _source_name(path: str) -> str:

@@ -197,13 +197,15 @@ def _write_row(ws, row: int, values: list, role: str, table, heading_width: floa
         return printing.LINE * lines
     if role != "data":
         return printing.LINE
-    lines, cells = 1, []
+    lines, cells, columns = 1, [], table.columns
     for index, value in enumerate(values, start=1):
-        column = table.columns[index - 1]
+        if value is None:
+            continue  # an empty cell is not written at all
+        column = columns[index - 1]
         cell = ws.cell(row=row, column=index)
         _write_value(cell, value, column.kind)
         cells.append(cell)
-        if column.wrap and isinstance(value, str) and value:
+        if column.wrap and value.__class__ is str:
             lines = max(lines, printing.wrapped_lines(value, widths[index]))
     if lines > 1:
         for cell in cells:
