@@ -1,4 +1,5 @@
 """The form schemas: the field contract, Swedish texts, UI hints and Frictionless' own metadata check."""
+import copy
 import frictionless
 import pytest
 import yaml
@@ -46,7 +47,7 @@ def test_schema_passes_frictionless_metadata_validation(form_id):
 
 def test_metadata_validation_would_catch_a_broken_schema():
     # Guards the test above: a field with an unknown type must be reported.
-    descriptor = schemas.load_form("avvikelse").descriptor
+    descriptor = copy.deepcopy(schemas.load_form("avvikelse").descriptor)  # never change the shared one
     descriptor["fields"][0]["type"] = "nonsense"
     assert not frictionless.Schema.validate_descriptor(descriptor).valid
 
