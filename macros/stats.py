@@ -1,50 +1,29 @@
-"""Macros for the statistics pages: the compiled aggregates (data/statistik.json) rendered at build time.
+"""Macros for the statistics pages: the compiled aggregates rendered at build time.
 
-Every chart is an SVG with a title for screen readers and is followed by a table with the same
-figures. Suppressed values (`..`) are drawn as no bar and explained on the page. Styling is done
-with SVG attributes only, so the page needs no inline CSS under the intake service's CSP.
+The figures are $SIP_STATISTIK, else those `compile --aggregates` wrote beside the store
+(var/statistik.json), else the repository's demo figures (data/statistik.json, shown as demo
+figures): `backoffice.statistics.outputs.page_figures_path`. Every chart is an SVG bar chart with
+a title and a description giving every figure for screen readers, each bar's figure beside it and a
+table with the same figures after it. A zero is drawn as a zero and a hidden value (`..`) as an
+empty, dashed bar, each explained under the chart. Styling is done with SVG attributes and the
+page's own stylesheet only: the intake service's CSP allows no inline style or script. A figure
+the aggregates do not have (a question the edition does not ask) is left out.
 """
 from __future__ import annotations
 
 import html
-import os
-from datetime import datetime
-from pathlib import Path
+from datetime import datetime, timezone
 from typing import Any
 
-from backoffice.statistics.delaktighet import FORM as SURVEY
+from backoffice.statistics.about import DEFINITIONS
+from backoffice.statistics.svg_chart import is_number, bar_chart, chart_note, fmt_number, fmt_share
 from backoffice.statistics.aggregates import SUPPRESSED, read_aggregates
-from backoffice.config import ROOT
-from backoffice.statistics.sheets import DEFINITIONS
-
-DEFAULT_PATH = ROOT / "data" / "statistik.json"
-PATH_ENV = "SIP_STATISTIK"
-BAR_COLOUR = "#303f9f"  # Material indigo 700: 9:1 against white, well over the 3:1 for graphics
-TEXT_COLOUR = "#1f1f1f"
-NBSP = "\u00a0"
+from backoffice.statistics.delaktighet import FORM as SURVEY
+from backoffice.statistics.motesrapport import LABELS as MEETING_LABELS
+from backoffice.statistics.outputs import page_figures_path
+from backoffice.statistics.values import local_text
 
 GROUP_LABELS = {"område": "Område", "huvudmannatyp": "Huvudmannatyp"}
-
-
-# ---------------------------------------------------------------- formatting
-
-def fmt_number(value: Any, decimals: int = 0) -> str:
-    """A figure the Swedish way: space between thousands, decimal comma, `..` kept, – for none."""
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return text
-
-
-def fmt_share(value: Any) -> str:
-    """A share (0–1) as a Swedish percentage: 0,862 → 86 %."""
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    if value is None:
-        return "–"
-    return f"{round(value * 100)}{NBSP}%"
 
 
 def _e(text: Any) -> str:
@@ -52,35 +31,6 @@ def _e(text: Any) -> str:
 
 
 # ---------------------------------------------------------------- building blocks
-
-def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any]], *, percent: bool = False,
-              maximum: float | None = None, decimals: int = 0) -> str:
-    """A horizontal bar chart as an accessible SVG (a titled image; the table after it has the data).
-
-    Each label stands above its bar, so the chart stays narrow and its text readable on a phone.
-    """
-    width, bar_width, row_height, top = 440, 340, 40, 4
-    numbers = [v for _, v in items if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    scale_max = 1.0 if percent else (maximum or max(numbers + [1]))
-    height = top * 2 + row_height * len(items)
-    parts = [
-        f'<svg role="img" aria-labelledby="{chart_id}-titel" viewBox="0 0 {width} {height}" '
-        # Fixed size in pixels; the page's stylesheet lets it shrink on a narrow screen.
-        f'width="{width}" height="{height}" focusable="false">',
-        f'<title id="{chart_id}-titel">{_e(title)}: stapeldiagram. Siffrorna finns i tabellen under diagrammet.</title>',
-    ]
-    for index, (label, value) in enumerate(items):
-        y = top + index * row_height
-        parts.append(f'<text x="0" y="{y + 14}" font-size="14" fill="{TEXT_COLOUR}">{_e(label)}</text>')
-        shown = fmt_share(value) if percent else fmt_number(value, decimals)
-        length = 0.0
-        if isinstance(value, (int, float)) and value:
-            length = max(2.0, bar_width * value / scale_max)
-            parts.append(f'<rect x="0" y="{y + 19}" width="{length:.1f}" height="14" fill="{BAR_COLOUR}"/>')
-        parts.append(f'<text x="{length + 6:.1f}" y="{y + 31}" font-size="13" fill="{TEXT_COLOUR}">{_e(shown)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
 
 def data_table(caption: str, header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
     """An HTML table with caption and column headers; cells from `numeric_from` are right-aligned figures.
@@ -113,13 +63,17 @@ def _slug(text: str) -> str:
 
 def chart_with_table(chart_id: str, title: str, label: str, items: list[tuple[str, Any]], *,
                      percent: bool = False, value_header: str = "Antal", maximum: float | None = None,
-                     decimals: int = 0) -> str:
-    """A figure (SVG bars) followed by its data table."""
+                     decimals: int = 0, minimum: float = 0, threshold: int | None = None, empty: str = "") -> str:
+    """A figure (SVG bars, what empty bars mean) followed by its data table; `empty` instead when no
+    item has a figure at all (no chart of nothing)."""
     fmt = fmt_share if percent else (lambda v: fmt_number(v, decimals))
-    chart = bar_chart(chart_id, title, items, percent=percent, maximum=maximum, decimals=decimals)
-    return (f'<figure class="sip-diagram">{chart}'
-            f"<figcaption>{_e(title)}</figcaption></figure>\n"
-            + data_table(title, [label, value_header], [[name, fmt(v)] for name, v in items]))
+    table = data_table(title, [label, value_header], [[name, fmt(v)] for name, v in items])
+    if empty and not any(is_number(v) and v for _, v in items) and SUPPRESSED not in [v for _, v in items]:
+        return f'<p class="sip-inget">{_e(empty)}</p>\n' + table
+    chart = bar_chart(chart_id, title, items, percent=percent, maximum=maximum, decimals=decimals, minimum=minimum)
+    note = chart_note(items, threshold)
+    caption = _e(title) + (f'<span class="sip-diagram__not"> {_e(note)}</span>' if note else "")
+    return f'<figure class="sip-diagram">{chart}<figcaption>{caption}</figcaption></figure>\n' + table
 
 
 # ---------------------------------------------------------------- the page
@@ -144,63 +98,90 @@ def suppression_note(threshold: int) -> str:
             "Antal skolor visas alltid, eftersom de inte handlar om barn.")
 
 
+def _present(specs: list[tuple], entries: list[dict]) -> list[tuple]:
+    """The columns (key, header, format) whose figure the aggregates have: an edition's unasked ones are absent."""
+    return [spec for spec in specs if entries and spec[0] in entries[0]]
+
+
+def _number(decimals: int = 0):
+    return lambda value: fmt_number(value, decimals)
+
+
 def _key_figures(data: dict) -> str:
     f = data["forvaltning"]
+    submitted = f"{fmt_number(f['inskickade'])} ({fmt_share(f['andel_inskickade'])})" if "inskickade" in f else None
     rows = [
-        ["Skolor i registret", fmt_number(f["skolor"])],
-        ["Skolor som skickat in", f"{fmt_number(f['inskickade'])} ({fmt_share(f['andel_inskickade'])})"],
-        ["SIP-processer som skolorna initierat", fmt_number(f["sip_initierade"])],
-        ["SIP-möten som skolorna deltagit i utöver egna", fmt_number(f["sip_deltagit"])],
-        ["Initierade SIP-processer per 100 elever", fmt_number(f["sip_per_100_elever"], 1)],
-        ["Skolor med utsedd SIP-kunnig", fmt_number(f["sip_kunnig_utsedd"])],
-        ["Rapporterade avvikelser", fmt_number(f["avvikelser"])],
-        ["Granskade SIP-dokument i stickprovet", fmt_number(f["stickprov_dokument"])],
-        ["Uppfyllda dokumentationskrav i stickprovet", fmt_share(f["stickprov_andel_uppfyllda"])],
+        ("skolor", "Skolor i registret", fmt_number(f["skolor"])),
+        ("inskickade", "Skolor som skickat in", submitted),
+        ("sip_initierade", "SIP-processer som skolorna initierat", fmt_number(f.get("sip_initierade"))),
+        ("sip_deltagit", "SIP-möten som skolorna deltagit i utöver egna", fmt_number(f.get("sip_deltagit"))),
+        ("sip_per_100_elever", "Initierade SIP-processer per 100 elever", fmt_number(f.get("sip_per_100_elever"), 1)),
+        ("sip_kunnig_utsedd", "Skolor med utsedd SIP-kunnig", fmt_number(f.get("sip_kunnig_utsedd"))),
+        ("avvikelser", "Rapporterade avvikelser", fmt_number(f.get("avvikelser"))),
+        ("stickprov_dokument", "Granskade SIP-dokument i stickprovet", fmt_number(f.get("stickprov_dokument"))),
+        ("stickprov_andel_uppfyllda", "Uppfyllda dokumentationskrav i stickprovet",
+         fmt_share(f.get("stickprov_andel_uppfyllda"))),
     ]
-    return data_table(f"Nyckeltal för läsår {data['lasar']}", ["Mått", "Värde"], rows)
+    return data_table(f"Nyckeltal för läsår {data['lasar']}", ["Mått", "Värde"],
+                      [[name, value] for key, name, value in rows if key in f])
+
+
+GROUP_COLUMNS = [
+    ("skolor", "Skolor", fmt_number), ("inskickade", "Inskickade", fmt_number),
+    ("andel_inskickade", "Andel inskickade", fmt_share), ("sip_initierade", "SIP-processer", fmt_number),
+    ("sip_per_100_elever", "Per 100 elever", _number(1)), ("avvikelser", "Avvikelser", fmt_number),
+    ("stickprov_andel_uppfyllda", "Uppfyllda krav i stickprovet", fmt_share),
+]
 
 
 def _groups(data: dict) -> str:
     label = GROUP_LABELS.get(data.get("gruppering"), "Grupp")
-    header = [label, "Skolor", "Inskickade", "Andel inskickade", "SIP-processer", "Per 100 elever",
-              "Avvikelser", "Uppfyllda krav i stickprovet"]
-    rows = [[g["namn"], fmt_number(g["skolor"]), fmt_number(g["inskickade"]), fmt_share(g["andel_inskickade"]),
-             fmt_number(g["sip_initierade"]), fmt_number(g["sip_per_100_elever"], 1), fmt_number(g["avvikelser"]),
-             fmt_share(g["stickprov_andel_uppfyllda"])] for g in data["grupper"]]
+    columns = _present(GROUP_COLUMNS, data["grupper"])
+    rows = [[g["namn"]] + [fmt(g[key]) for key, _, fmt in columns] for g in data["grupper"]]
+    table = data_table(f"Siffror per {label.lower()}", [label] + [name for _, name, _ in columns], rows)
+    if "andel_inskickade" not in data["forvaltning"]:
+        return table
     chart = chart_with_table("inskickat-per-grupp", f"Andel skolor som skickat in, per {label.lower()}", label,
                              [(g["namn"], g["andel_inskickade"]) for g in data["grupper"]], percent=True,
                              value_header="Andel inskickade")
-    return chart + "\n\n" + data_table(f"Siffror per {label.lower()}", header, rows)
+    return chart + "\n\n" + table
+
+
+TREND_COLUMNS = [
+    ("inskickade", "Inskickade skolor", fmt_number), ("andel_inskickade", "Andel inskickade", fmt_share),
+    ("sip_initierade", "SIP-processer", fmt_number), ("avvikelser", "Avvikelser", fmt_number),
+    ("stickprov_dokument", "Granskade dokument", fmt_number), ("stickprov_andel_uppfyllda", "Uppfyllda krav", fmt_share),
+]
 
 
 def _trend(data: dict) -> str:
     trend = data.get("trend") or []
     if len(trend) < 2:
         return "Trenden visas här när uppföljningen finns för fler än ett läsår."
-    header = ["Läsår", "Inskickade skolor", "Andel inskickade", "SIP-processer", "Avvikelser",
-              "Granskade dokument", "Uppfyllda krav"]
-    rows = [[t["lasar"], fmt_number(t["inskickade"]), fmt_share(t["andel_inskickade"]),
-             fmt_number(t["sip_initierade"]), fmt_number(t["avvikelser"]), fmt_number(t["stickprov_dokument"]),
-             fmt_share(t["stickprov_andel_uppfyllda"])] for t in trend]
-    chart = bar_chart("trend-sip", "Initierade SIP-processer per läsår",
-                      [(t["lasar"], t["sip_initierade"]) for t in trend])
-    return (f'<figure class="sip-diagram">{chart}<figcaption>Initierade SIP-processer per läsår</figcaption>'
-            f"</figure>\n" + data_table("Läsår för läsår", header, rows))
+    columns = _present(TREND_COLUMNS, trend)
+    table = data_table("Läsår för läsår", ["Läsår"] + [name for _, name, _ in columns],
+                       [[t["lasar"]] + [fmt(t[key]) for key, _, fmt in columns] for t in trend])
+    if "sip_initierade" not in trend[0]:
+        return table
+    items = [(t["lasar"], t["sip_initierade"]) for t in trend]
+    chart = bar_chart("trend-sip", "Initierade SIP-processer per läsår", items)
+    note = chart_note(items, data.get("troskel"))
+    return (f'<figure class="sip-diagram">{chart}<figcaption>Initierade SIP-processer per läsår'
+            + (f'<span class="sip-diagram__not"> {_e(note)}</span>' if note else "")
+            + "</figcaption></figure>\n" + table)
 
 
-MEETING_SHARES = [
-    ("andel_barnet_i_motet", "Barnet deltog i mötet"),
-    ("andel_barnet_annat", "Barnet var delaktigt på annat sätt"),
-    ("andel_alla_deltog", "Alla kallade deltog"),
-    ("andel_inom_tre_veckor", "Mötet hölls inom tre veckor"),
-    ("andel_uppfoljning_bokad", "Uppföljning bokades"),
-]
 AUDIENCE_LABELS = {"barn/ung": "Barn och unga", "vårdnadshavare": "Vårdnadshavare"}
 
 
-def _meeting_table(caption: str, label: str, entries: list[dict]) -> str:
-    header = [label, "Möten"] + [name for _, name in MEETING_SHARES]
-    rows = [[e["namn"], fmt_number(e["moten"])] + [fmt_share(e[key]) for key, _ in MEETING_SHARES] for e in entries]
+def _meeting_shares(entry: dict) -> list[tuple[str, str]]:
+    """The meeting shares the aggregates have (key, name), in the workbook's order and with its names."""
+    return [(f"andel_{figure}", name) for figure, name in MEETING_LABELS.items() if f"andel_{figure}" in entry]
+
+
+def _meeting_table(caption: str, label: str, entries: list[dict], shares: list[tuple[str, str]]) -> str:
+    header = [label, "Möten"] + [name for _, name in shares]
+    rows = [[e["namn"], fmt_number(e["moten"])] + [fmt_share(e[key]) for key, _ in shares] for e in entries]
     return data_table(caption, header, rows)
 
 
@@ -209,18 +190,19 @@ def _meetings(data: dict) -> str:
     total = meetings["totalt"]
     if not total["moten"]:
         return "Inga SIP-möten har rapporterats för läsåret ännu."
+    shares = _meeting_shares(total)
     out = [f"Rapporterade SIP-möten: **{fmt_number(total['moten'])}**. Andelarna räknas på alla rapporterade möten.",
            chart_with_table("moten-andelar", "Andel av de rapporterade mötena", "Mått",
-                            [(name, total[key]) for key, name in MEETING_SHARES], percent=True,
-                            value_header="Andel")]
+                            [(name, total[key]) for key, name in shares], percent=True, value_header="Andel",
+                            threshold=data.get("troskel"))]
     label = GROUP_LABELS.get(data.get("gruppering"), "Grupp")
     if meetings["grupper"]:
-        out.append(_meeting_table(f"SIP-möten per {label.lower()}", label, meetings["grupper"]))
+        out.append(_meeting_table(f"SIP-möten per {label.lower()}", label, meetings["grupper"], shares))
     if meetings["organisationer"]:
         out.append(_meeting_table("SIP-möten utanför skolan, per organisation", "Organisation",
-                                  meetings["organisationer"]))
+                                  meetings["organisationer"], shares))
     if data.get("skolor_publiceras") and meetings.get("skolor"):
-        out.append(_meeting_table("SIP-möten per skola", "Skola", meetings["skolor"]))
+        out.append(_meeting_table("SIP-möten per skola", "Skola", meetings["skolor"], shares))
     return "\n\n".join(out)
 
 
@@ -246,7 +228,8 @@ def _survey(data: dict) -> str:
         f"{minimum} har svarat; annars står det `..`.",
         chart_with_table("delaktighet-medel", "Medelvärde per påstående (1–5)", "Påstående",
                          [(item["namn"], item["medel"]) for item in survey["pastaenden"]],
-                         value_header="Medelvärde", maximum=5, decimals=1),
+                         value_header="Medelvärde", maximum=5, minimum=1, decimals=1, threshold=minimum,
+                         empty=f"Inget medelvärde kan visas ännu: det behövs minst {minimum} svar på ett påstående."),
         data_table("Enkäten om delaktighet per påstående", header, rows),
     ])
 
@@ -270,11 +253,32 @@ def _other_form(data: dict, form: dict) -> str:
     return "\n\n".join(out)
 
 
+SCHOOL_COLUMNS = [
+    ("status", "Status", str), ("sip_initierade", "SIP-processer", fmt_number),
+    ("sip_per_100_elever", "Per 100 elever", _number(1)), ("avvikelser", "Avvikelser", fmt_number),
+    ("stickprov_andel_uppfyllda", "Uppfyllda krav", fmt_share),
+]
+
+
 def _schools(data: dict) -> str:
-    header = ["Skola", "Status", "SIP-processer", "Per 100 elever", "Avvikelser", "Uppfyllda krav"]
-    rows = [[s["namn"], s["status"], fmt_number(s["sip_initierade"]), fmt_number(s["sip_per_100_elever"], 1),
-             fmt_number(s["avvikelser"]), fmt_share(s["stickprov_andel_uppfyllda"])] for s in data["skolor"]]
-    return data_table("Siffror per skola", header, rows)
+    columns = _present(SCHOOL_COLUMNS, data["skolor"])
+    rows = [[s["namn"]] + [fmt(s[key]) for key, _, fmt in columns] for s in data["skolor"]]
+    return data_table("Siffror per skola", ["Skola"] + [name for _, name, _ in columns], rows)
+
+
+def _deviations(data: dict) -> list[str]:
+    """The deviation charts the aggregates have (an edition may not ask for categories or organisations)."""
+    out, threshold = [], data.get("troskel")
+    none = "Inga avvikelser har rapporterats för läsåret."
+    for key, chart_id, title, label, after in (
+            ("avvikelser_per_kategori", "avvikelser-kategori", "Avvikelser per kategori", "Kategori", ""),
+            ("avvikelser_per_verksamhet", "avvikelser-verksamhet", "Avvikelser per berörd verksamhet", "Verksamhet",
+             "\n\nEn avvikelse kan beröra flera verksamheter och räknas då under var och en."),
+            ("avvikelser_per_manad", "avvikelser-manad", "Avvikelser per månad", "Månad", "")):
+        if key in data:
+            out.append(chart_with_table(chart_id, title, label, [(c["namn"], c["antal"]) for c in data[key]],
+                                        threshold=threshold, empty=none) + after)
+    return out
 
 
 def render_page(data: dict | None) -> str:
@@ -286,23 +290,20 @@ def render_page(data: dict | None) -> str:
     if data.get("demo"):
         out.append('!!! warning "Demosiffror"\n    Siffrorna på den här sidan är påhittade. De är gjorda ur ett '
                    "demodataset för att visa hur sidan ser ut och säger ingenting om verkliga skolor.")
-    compiled = datetime.strptime(data["sammanstalld"], "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d kl. %H:%M UTC")
-    out.append(f"Uppföljningen av SIP för läsår **{_e(data['lasar'])}**, sammanställd {compiled}. Siffrorna "
-               "gäller hela förvaltningen och grupper av skolor. Hur de räknas står under "
+    compiled = datetime.strptime(data["sammanstalld"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    out.append(f"Uppföljningen av SIP för läsår **{_e(data['lasar'])}**, sammanställd {local_text(compiled)}. "
+               "Siffrorna gäller hela förvaltningen och grupper av skolor. Hur de räknas står under "
                "[Om statistiken](om-statistiken.md).")
     out.append(f'!!! info "Dolda värden"\n    {suppression_note(int(data["troskel"]))}')
     out.append("## Nyckeltal\n\n" + _key_figures(data))
-    out.append("## Avvikelser\n\n" + chart_with_table(
-        "avvikelser-kategori", "Avvikelser per kategori", "Kategori",
-        [(c["namn"], c["antal"]) for c in data["avvikelser_per_kategori"]]))
-    out.append(chart_with_table("avvikelser-verksamhet", "Avvikelser per berörd verksamhet", "Verksamhet",
-                                [(c["namn"], c["antal"]) for c in data["avvikelser_per_verksamhet"]])
-               + "\n\nEn avvikelse kan beröra flera verksamheter och räknas då under var och en.")
-    out.append(chart_with_table("avvikelser-manad", "Avvikelser per månad", "Månad",
-                                [(c["namn"], c["antal"]) for c in data["avvikelser_per_manad"]]))
-    out.append("## Stickprov i SIP-dokumentationen\n\n" + chart_with_table(
-        "stickprov-krav", "Andel granskade dokument som uppfyller kravet", "Dokumentationskrav",
-        [(r["namn"], r["andel"]) for r in data["stickprov_per_krav"]], percent=True, value_header="Andel"))
+    deviations = _deviations(data)
+    if deviations:
+        out.append("## Avvikelser\n\n" + "\n\n".join(deviations))
+    if "stickprov_per_krav" in data:
+        out.append("## Stickprov i SIP-dokumentationen\n\n" + chart_with_table(
+            "stickprov-krav", "Andel granskade dokument som uppfyller kravet", "Dokumentationskrav",
+            [(r["namn"], r["andel"]) for r in data["stickprov_per_krav"]], percent=True, value_header="Andel",
+            threshold=data.get("troskel"), empty="Inga dokument har granskats för läsåret."))
     if data.get("moten"):
         out.append("## SIP-möten\n\n" + _meetings(data))
     if data.get(SURVEY):
@@ -324,11 +325,8 @@ def render_about() -> str:
 
 def register(env):
     """Register the `statistik_sida` and `statistik_definitioner` macros."""
-    # $SIP_STATISTIK (or extra.statistik in mkdocs.yml) builds the page from another aggregates file.
-    configured = os.environ.get(PATH_ENV) or (env.conf.get("extra") or {}).get("statistik")
-    path = Path(configured) if configured else DEFAULT_PATH
-    if not path.is_absolute():
-        path = ROOT / path
+    # $SIP_STATISTIK (or extra.statistik in mkdocs.yml), else the figures compile wrote, else the demo ones.
+    path = page_figures_path((env.conf.get("extra") or {}).get("statistik"))
 
     @env.macro
     def statistik_sida() -> str:

@@ -179,3 +179,38 @@ def test_a_store_that_is_not_there_exits_2_but_the_default_store_may_be_empty(tm
     assert result.exit_code == 0, result.output
     assert "finns inte ännu" in result.stderr and "0 av 6 skolor har skickat in" in result.stdout
     assert {r["Status"] for r in per_school(tmp_path / "sip.xlsx").values()} == {"Saknas"}
+
+
+def test_aggregates_without_a_path_go_beside_the_store_and_the_page_reads_them(tmp_path, register_csv, monkeypatch):
+    from backoffice.config import ROOT
+    from backoffice.statistics.outputs import page_figures_path
+
+    demo = (ROOT / "data" / "statistik.json").read_bytes()
+    store = FileStore(tmp_path / "lager")
+    store.append("arsuppfoljning", [annual("10000001", 3)])
+    monkeypatch.delenv("SIP_STATISTIK", raising=False)
+    monkeypatch.setenv("SIP_DATA", str(tmp_path / "lager"))
+    assert page_figures_path() == ROOT / "data" / "statistik.json"  # nothing compiled yet: the demo figures
+    result = run("compile", "--lasar", LASAR, "--register", str(register_csv), "--out", str(tmp_path / "sip.xlsx"),
+                 "--aggregates")
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "statistik.json"
+    assert f"Siffrorna för handboken är skrivna: {written}" in result.stdout
+    assert json.loads(written.read_text(encoding="utf-8"))["demo"] is False
+    assert (ROOT / "data" / "statistik.json").read_bytes() == demo  # the tracked demo figures are untouched
+    assert page_figures_path() == written
+    monkeypatch.setenv("SIP_STATISTIK", str(tmp_path / "annan.json"))
+    assert page_figures_path() == tmp_path / "annan.json"
+
+
+def test_compile_recognises_a_filled_template_by_its_questions(tmp_path, register_csv):
+    from backoffice.forms.template import write_template
+
+    path = write_template("arsuppfoljning", tmp_path / "mall.xlsx")
+    book = load_workbook(path)
+    book["Svar"].append(["10000004", LASAR, 12, 2, "", "nej", 0, "ja"])
+    book.save(path)
+    out = tmp_path / "sip.xlsx"
+    result = run("compile", "--lasar", LASAR, "--from", str(path), "--register", str(register_csv), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert per_school(out)["10000004"]["SIP-processer initierade"] == 12

@@ -122,7 +122,7 @@ def workbook(stats, tmp_path_factory):
 def test_the_new_form_gets_its_own_sheet_after_the_forms_with_statistics(workbook):
     names = workbook.sheetnames
     assert SHEET in names and len(SHEET) <= 31
-    assert names == list(SHEET_NAMES[:7]) + [SHEET] + list(SHEET_NAMES[7:])
+    assert names == list(SHEET_NAMES[:8]) + [SHEET] + list(SHEET_NAMES[8:])
 
 
 def test_the_sheet_counts_per_school_group_organisation_and_in_all(workbook):

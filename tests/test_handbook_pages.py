@@ -164,7 +164,9 @@ def test_a_new_schema_gets_a_form_page_with_its_form_and_template(extended_site)
     assert article_text(html).count("Hur många i personalen gick utbildningen om SIP i år?") == 1
     assert 'href="../../blanketter/mallar/fortbildning-mall.xlsx" download' in html
     book = openpyxl.load_workbook(extended_site / "blanketter" / "mallar" / "fortbildning-mall.xlsx")
-    assert [cell.value for cell in book["Svar"][1]][:3] == ["skolenhetskod", "lasar", "utbildade"]
+    # The template's header asks the schema's questions (issue 15).
+    assert [cell.value for cell in book["Svar"][1]][:3] == ["Skolenhetskod", "Läsår",
+                                                            "Antal i personalen som gick utbildningen"]
     # In the menu under Blanketter, after the forms placed there by hand, and in the index's template list.
     forms = menu(page(extended_site, ""), "Blanketter")
     assert forms[-1] == ("blanketter/fortbildning/", "Fortbildning i SIP")

@@ -17,7 +17,7 @@ FLAGS = [  # (workbook column, field, answer counted)
     ("Andel: barnet deltog i mötet", "barnet_deltog", "i mötet"),
     ("Andel: barnet delaktigt på annat sätt", "barnet_deltog", "på annat sätt"),
     ("Andel: alla kallade deltog", "alla_kallade_deltog", "ja"),
-    ("Andel: mötet inom tre veckor", "inom_tre_veckor", "ja"),
+    ("Andel: mötet inom tre veckor (Gävleborgs rutin)", "inom_tre_veckor", "ja"),
     ("Andel: uppföljning bokad", "uppfoljning_bokad", "ja"),
 ]
 
@@ -73,7 +73,7 @@ def test_meeting_sheet_per_area_school_and_organisation_equals_a_plain_count(wor
     assert sorted(per_area) == ["Norr", "Söder", "Väster"]
     for area in per_area:
         check(per_area[area], figures([r for r in rows if AREAS.get(r["skolenhetskod"]) == area]))
-    per_school = {r["Skolenhetskod"]: r for r in table_rows(ws, "MotenPerSkola")}
+    per_school = {r["Skolenhetskod"]: r for r in table_rows(workbook["Möten per skola"], "MotenPerSkola")}
     assert sorted(per_school) == ["10000001", "10000002", "10000004", "10000005"]
     for code, row in per_school.items():
         assert row["Skolnamn"] == NAMES[code]

@@ -13,7 +13,7 @@ from backoffice.cli import main
 from backoffice.gsheets import GSheetError
 from backoffice.statistics.compiler import compile_statistics
 from backoffice.statistics.pipeline import lay_out
-from backoffice.statistics.publish import publish_sheets
+from backoffice.statistics.publish import cell, publish_sheets
 from backoffice.statistics.workbook import write_workbook
 from backoffice.store.files import FileStore
 from fake_sheets import fake_sheets  # noqa: F401 - the fixture
@@ -25,7 +25,8 @@ def workbook_cells(ws) -> list[list]:
     """A reopened worksheet's values as the Sheets API holds them: empty as "", trailing blanks trimmed."""
     rows = []
     for row in ws.iter_rows(values_only=True):
-        row = ["" if v is None else v for v in row]
+        # A date cell goes to Google as its day number (formatted as a date there).
+        row = [cell(v) for v in row]
         while row and row[-1] == "":
             row.pop()
         rows.append(row)

@@ -52,16 +52,28 @@ def test_the_statistics_page_is_axe_clean_and_shows_the_figures(browser, sites, 
         key_figures = page.locator("table", has_text="Nyckeltal").first.inner_text()
         charts = page.locator("svg[role=img]").count()
         chart_titles = page.locator("svg[role=img] title").all_text_contents()
-        named = page.get_by_role("img", name="Avvikelser per kategori: stapeldiagram").count()
+        named = page.get_by_role("img", name="Avvikelser per kategori: stapeldiagram.").count()
+        categories = page.locator("figure", has=page.get_by_role("img", name="Avvikelser per kategori: stapeldiagram."))
+        category_bars = categories.locator("svg rect").count()
+        category_text = categories.inner_text()
+        category_description = categories.locator("svg desc").text_content()
+        dashed = categories.locator("svg rect[stroke-dasharray]").count()
         other_form = page.locator("table", has_text="svar per huvudmannatyp").first.inner_text()
     context.close()
     assert not violations, format_violations(violations, label=f"statistik/ ({width} px): ")
-    assert "läsår 2025/26" in text and "2026-09-01 kl. 07:30 UTC" in text
+    # 07:30 UTC is 09:30 Swedish (summer) time.
+    assert "läsår 2025/26" in text and "2026-09-01 kl. 09.30 (svensk tid)" in text
     assert "Skolor i registret\t6" in key_figures
     assert "SIP-processer som skolorna initierat\t23" in key_figures
     assert ".." in text and "1–4" in text
     assert "Siffror per skola" in text and "Centralskolan" in text
-    assert charts >= 5 and all("tabellen" in t for t in chart_titles) and named == 1
+    assert charts >= 5 and all("stapeldiagram" in t for t in chart_titles) and named == 1
+    # Every category is drawn: the hidden ones as dashed empty bars marked "..", the zeros as zeros,
+    # each said in the description and explained under the chart.
+    assert category_bars == 8 and dashed >= 1
+    assert "dolt (för få)" in category_description and "Kallad verksamhet deltog inte: 2" not in category_description
+    assert "En streckad stapel med .. är ett dolt värde: för få (1–4)" in category_text
+    assert "0 betyder noll" in category_text
     # The form the repository has never seen: its own section and table, small counts hidden.
     assert "Fortbildning: SIP/samverkan för skolans personal: svar per huvudmannatyp" in text
     assert "Hela förvaltningen\t5\t..\t" in other_form

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from backoffice.cli import main
+from backoffice.forms.schema import load_form
 from backoffice.store.files import read_rows
 from backoffice.validation.table import validate_table
 from intake_support import frictionless_validate
@@ -28,6 +29,10 @@ def template(tmp_path):
     return write
 
 
+FIELDS = ["skolenhetskod", "lasar", "sip_initierade", "sip_deltagit", "behov", "avvikelse_utredd",
+          "avvikelser_utredda", "sip_kunnig_utsedd"]
+
+
 def rules_by_column(sheet):
     rules = {}
     for validation in sheet.data_validations.dataValidation:
@@ -41,8 +46,11 @@ def test_template_has_the_columns_rules_messages_and_instructions(template):
     assert book.sheetnames[:2] == ["Svar", "Instruktioner"]
     sheet = book["Svar"]
     header = [cell.value for cell in sheet[1]]
-    assert header == ["skolenhetskod", "lasar", "sip_initierade", "sip_deltagit", "behov", "avvikelse_utredd",
-                      "avvikelser_utredda", "sip_kunnig_utsedd"]
+    # The header asks the questions; each column's field name is a defined name of its answer cells.
+    form = load_form("arsuppfoljning")
+    assert header == [form.field(name).title for name in FIELDS]
+    assert header[2] == "Hur många SIP-processer har du initierat under det gångna läsåret?"
+    assert {name: book.defined_names[name].attr_text for name in FIELDS}["sip_initierade"] in ("Svar!$C$2:$C$1001", "'Svar'!$C$2:$C$1001")
     assert sheet.max_row == 1  # nothing below the header that could read as a blank row
     rules = rules_by_column(sheet)
     count = rules["C"]
@@ -55,7 +63,7 @@ def test_template_has_the_columns_rules_messages_and_instructions(template):
     assert [c.value for row in listed[cells[0]:cells[1]] for c in row] == ["ja", "nej"]
     assert rules["E"].type == "textLength" and rules["E"].formula1 == "2000"
     instructions = " ".join(str(c.value) for row in book["Instruktioner"].iter_rows() for c in row if c.value)
-    assert "Ändra inte rubrikerna" in instructions and "sip_kunnig_utsedd" in instructions
+    assert "frågorna: ändra inte dem" in instructions and "sip_kunnig_utsedd" in instructions
 
 
 def test_deviation_template_checks_dates_and_lists_every_category(template):
@@ -146,7 +154,8 @@ def test_the_site_offers_each_template_for_download(built_site):
                                    ("stickprov", ["skolenhetskod", "lasar", "dokument_nr"])]:
         assert f'href="../blanketter/mallar/{form_id}-mall.xlsx" download' in index
         book = openpyxl.load_workbook(built_site / "blanketter" / "mallar" / f"{form_id}-mall.xlsx")
-        assert [c.value for c in book["Svar"][1]][:3] == first_columns
+        form = load_form(form_id)
+        assert [c.value for c in book["Svar"][1]][:3] == [form.field(name).title for name in first_columns]
         assert "Instruktioner" in book.sheetnames
 
 
@@ -180,3 +189,62 @@ def test_a_template_that_cannot_be_written_is_a_clear_message(tmp_path):
     result = run("template", "arsuppfoljning", "--out", blocker / "mall.xlsx")
     assert result.exit_code == 2
     assert result.output.startswith(f"Fel: Kunde inte skriva {blocker / 'mall.xlsx'} (")
+
+
+def libreoffice_saved(path, tmp_path):
+    """The file as LibreOffice Calc saves it again (its own profile)."""
+    saved = tmp_path / "sparad-av-libreoffice"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profil-mall'}", "--headless",
+                           "--convert-to", "xlsx", "--outdir", str(saved), str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert (saved / path.name).exists(), done.stderr
+    return saved / path.name
+
+
+def test_a_template_prefilled_for_one_school_is_filled_in_saved_by_libreoffice_and_imports(tmp_path):
+    out = tmp_path / "algebraskolan.xlsx"
+    result = run("template", "arsuppfoljning", "--skola", "40526633", "--lasar", "2025/26", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "för Algebraskolan (40526633)" in result.output
+    book = openpyxl.load_workbook(out)
+    sheet = book["Svar"]
+    assert [sheet["A2"].value, sheet["B2"].value] == ["40526633", "2025/26"] and sheet["A2"].data_type == "s"
+    code_rule = rules_by_column(sheet)["A"]
+    assert (code_rule.type, code_rule.formula1) == ("list", '"40526633"')
+    instructions = " ".join(str(c.value) for row in book["Instruktioner"].iter_rows() for c in row if c.value)
+    assert "Mallen gäller Algebraskolan (40526633), läsår 2025/26." in instructions
+    # The rector answers the questions in the prefilled row, as in Excel, and LibreOffice saves it.
+    for column, value in zip("CDEFGH", [3, 5, "Mer tid för samordning", "ja", 2, "nej"]):
+        sheet[f"{column}2"] = value
+    book.save(out)
+    resaved = libreoffice_saved(out, tmp_path)
+    header = [c.value for c in openpyxl.load_workbook(resaved)["Svar"][1]]
+    assert header[2] == "Hur många SIP-processer har du initierat under det gångna läsåret?"
+    assert validate_table(resaved, "arsuppfoljning").valid
+    assert run("validate", resaved, "--form", "arsuppfoljning").exit_code == 0
+    data = tmp_path / "store"
+    result = run("import", resaved, "--form", "arsuppfoljning", "--data", data)
+    assert result.exit_code == 0, result.output
+    (row,) = read_rows(data, "arsuppfoljning")
+    assert (row["skolenhetskod"], row["lasar"], row["sip_initierade"], row["behov"], row["sip_kunnig_utsedd"]) == (
+        "40526633", "2025/26", "3", "Mer tid för samordning", "nej")
+
+
+def test_a_template_for_a_school_not_in_the_register_is_refused_in_swedish(tmp_path):
+    result = run("template", "arsuppfoljning", "--skola", "99999999", "--out", tmp_path / "mall.xlsx")
+    assert result.exit_code == 2
+    assert "Fel: Skolenhetskoden 99999999 finns inte i skolregistret." in result.output
+    assert not (tmp_path / "mall.xlsx").exists()
+    result = run("template", "arsuppfoljning", "--lasar", "2025/27", "--out", tmp_path / "mall.xlsx")
+    assert result.exit_code == 2 and "2025/26" in result.output
+
+
+def test_the_library_hands_out_a_prefilled_template_as_bytes():
+    import io
+
+    from backoffice.forms.template import school_prefill, template_bytes
+
+    content = template_bytes("avvikelse", school_prefill("66906957", None))
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Svar"]
+    assert sheet["A2"].value == "66906957" and sheet["B2"].value is None  # the date is the rector's to write
+    assert sheet["B1"].value == load_form("avvikelse").field("datum").title

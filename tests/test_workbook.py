@@ -111,7 +111,7 @@ def test_per_school_is_a_filterable_table_with_frozen_header_and_highlights(wb):
     assert table.ref.startswith("A1:") and table.ref.endswith(str(len(SCHOOLS) + 1))
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     assert ws.freeze_panes == "C2"
-    assert ws.column_dimensions["B"].width >= 30
+    assert ws.column_dimensions["B"].width >= 28
     ranges = [str(r.sqref) for r in ws.conditional_formatting]
     header = [c.value for c in ws[1]]
     status_letter = chr(ord("A") + header.index("Status"))
@@ -131,7 +131,8 @@ def test_overview_has_key_figures_charts_time_and_sources(wb):
     assert categories["Kallad verksamhet deltog inte"] == 2
     assert len(ws._charts) == 2
     text = " ".join(str(c.value) for c in ws["A"][:4] if c.value)
-    assert "2026-09-01 07:30" in text and "fixturrader" in text
+    # 07:30 UTC is 09:30 in Swedish summer time.
+    assert "Sammanställd 2026-09-01 kl. 09.30 (svensk tid)" in text and "fixturrader" in text
 
 
 def test_deviation_and_audit_sheets(wb):
@@ -166,3 +167,33 @@ def test_a_workbook_that_cannot_be_written_is_a_swedish_error_and_leaves_nothing
     with pytest.raises(OutputError, match="Arbetsboken .* kunde inte skrivas"):
         write_workbook(build_sheets(stats), blocked / "sip.xlsx")
     assert [p.name for p in tmp_path.iterdir()] == ["fil"]
+
+
+def test_received_is_a_date_cell_in_swedish_time(wb):
+    ws = wb["Per skola"]
+    rows = {r["Skolenhetskod"]: r for r in table_rows(ws, "PerSkola")}
+    # The counted (second) version of Ängsskolan came 2026-06-10T08:00:00Z: 10.00 Swedish summer time.
+    assert rows["10000001"]["Mottagen (svensk tid)"] == datetime(2026, 6, 10, 10, 0)
+    assert rows["10000005"]["Mottagen (svensk tid)"] is None  # never answered
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(2 + [r["Skolenhetskod"] for r in table_rows(ws, "PerSkola")].index("10000001"),
+                   header.index("Mottagen (svensk tid)") + 1)
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_the_charts_say_what_their_axes_measure_and_empty_ones_are_not_drawn(tmp_path):
+    from stats_support import ALL_ROWS
+
+    stats = compile_statistics(LASAR, register(), {"arsuppfoljning": ARSUPPFOLJNING}, areas=AREAS)
+    book = load_workbook(write_workbook(build_sheets(stats), tmp_path / "tom.xlsx"))
+    # No deviations, meetings or survey answers: no chart of nothing, a sentence instead.
+    assert book["Avvikelser"]._charts == [] and book["Delaktighet"]._charts == []
+    assert "Inga avvikelser har rapporterats för läsåret." in [c.value for c in book["Avvikelser"]["A"]]
+    assert any(str(c.value).startswith("Inget medelvärde kan visas ännu") for c in book["Delaktighet"]["A"])
+    full = compile_statistics(LASAR, register(), {**ALL_ROWS, "delaktighet": ALL_ROWS["delaktighet"] * 2},
+                              areas=AREAS)
+    book = load_workbook(write_workbook(build_sheets(full), tmp_path / "full.xlsx"))
+    (survey,) = book["Delaktighet"]._charts
+    assert (survey.y_axis.scaling.min, survey.y_axis.scaling.max) == (1, 5)
+    (shares,) = book["Möten"]._charts
+    assert (shares.y_axis.scaling.min, shares.y_axis.scaling.max, shares.y_axis.numFmt.formatCode) == (0, 1, "0%")

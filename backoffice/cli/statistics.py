@@ -12,7 +12,9 @@ import click
 from backoffice import config
 from backoffice.cli.support import CliError, InvalidDataError
 
-DEFAULT_AGGREGATES = config.ROOT / "data" / "statistik.json"
+# `--aggregates` alone writes where the statistics page looks first (backoffice.statistics.outputs):
+# $SIP_STATISTIK, else var/statistik.json beside the default store; never the tracked demo figures.
+DEFAULT_AGGREGATES = "-"
 # Below this many cells writing takes a blink: no progress bar.
 LARGE_CELLS = 20_000
 
@@ -85,7 +87,8 @@ def input_options(command):
               help="Arbetsboken som skrivs.")
 @click.option("--gsheet", default=None, metavar="NYCKEL", help="Publicera också till detta Google-kalkylark.")
 @click.option("--aggregates", is_flag=False, flag_value=str(DEFAULT_AGGREGATES), default=None, metavar="FIL",
-              help="Skriv sammanräknade siffror för handboken som JSON (utan FIL: data/statistik.json).")
+              help="Skriv sammanräknade siffror för handbokens statistiksida som JSON (utan FIL: $SIP_STATISTIK, "
+                   "annars statistik.json bredvid lagret, i en utcheckning var/statistik.json).")
 @click.option("--troskel", type=click.IntRange(min=1), default=5, show_default=True,
               help="Antal från 1 till TRÖSKEL−1 visas som .. i JSON-filen.")
 @click.option("--per-skola", is_flag=True, help="Ta med siffror per skola i JSON-filen.")
@@ -115,6 +118,10 @@ def compile_command(lasar, data_dir, from_files, form, omraden, register_path, c
         write_workbook(compilation.sheets, out, title=compilation.title, progress=bar.update)
     click.echo(f"Arbetsboken är skriven: {out}")
     if aggregates:
+        if aggregates == DEFAULT_AGGREGATES:
+            from backoffice.statistics.outputs import site_figures_path
+
+            aggregates = site_figures_path()
         write_aggregates(compilation.stats, aggregates, threshold=troskel, per_school=per_skola, demo=demo)
         click.echo(f"Siffrorna för handboken är skrivna: {aggregates}")
     if gsheet:

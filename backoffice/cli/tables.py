@@ -97,24 +97,35 @@ def register_import(export_file, kommun, out_path):
 @click.command()
 @click.argument("form_id", metavar="BLANKETT", type=form_choice())
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Excel-filen som skrivs (.xlsx).")
-def template(form_id, out_path):
+@click.option("--skola", metavar="KOD", help="Fyll i mallen för en skola: dess skolenhetskod (namnet hämtas ur registret).")
+@click.option("--lasar", metavar="LÄSÅR", help="Fyll i läsåret, till exempel 2025/26.")
+@click.option("--register", "register_path", metavar="FIL", type=click.Path(dir_okay=False),
+              help=f"Skolregistret som skolan slås upp i (standard: {REGISTER_PATH.name}).")
+def template(form_id, out_path, skola, lasar, register_path):
     """Skriv en mall i Excel för en blankett, för den som hellre fyller i ett kalkylark.
 
-    Mallen har en kolumn per fråga, en förklaring när en cell markeras, listor och kontroller för
-    heltal och datum, och ett blad med instruktioner. En ifylld mall går att kontrollera med
-    `validate` och läsa in med `import` som den är.
+    Mallen har en kolumn per fråga, med frågan som rubrik, en förklaring när en cell markeras,
+    listor och kontroller för heltal och datum, och ett blad med instruktioner. Med --skola (och
+    --lasar) är mallen ifylld för en skola: skolenhetskoden och läsåret står på första raden. En
+    ifylld mall går att kontrollera med `validate` och läsa in med `import` som den är.
 
     \b
     Exempel:
       sip-backoffice template arsuppfoljning --out arsuppfoljning-mall.xlsx
+      sip-backoffice template arsuppfoljning --skola 40526633 --lasar 2025/26 --out algebraskolan.xlsx
     """
-    from backoffice.forms.template import write_template
+    from backoffice.forms.template import school_prefill, write_template
 
     if not out_path.lower().endswith(".xlsx"):
         raise CliError(f"Mallen skrivs som Excel-arbetsbok: ge filen ändelsen .xlsx ({out_path}).")
+    prefill = None
+    if skola or lasar:
+        register = register_module.load_register(register_path) if register_path and skola else None
+        prefill = school_prefill(skola, lasar, register)
     with writing(out_path):
-        write_template(form_id, out_path)
-    click.echo(f"Skrev mallen för {load_form(form_id).title} till {out_path}.")
+        write_template(form_id, out_path, prefill)
+    who = f" för {prefill.skolnamn} ({prefill.skolenhetskod})" if prefill and prefill.skolenhetskod else ""
+    click.echo(f"Skrev mallen för {load_form(form_id).title}{who} till {out_path}.")
 
 
 COMMANDS = [validate_command, register_group, template]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
 from backoffice.statistics import delaktighet as survey_module
+from backoffice.statistics.asked import asked_only
 from backoffice.statistics.figures import MEETING_FIGURES, MIN_ANSWERS, ROWS, FormCounts, GroupStats, Statistics, Tally
 from backoffice.statistics.outputs import write_whole
 from backoffice.statistics.values import share
@@ -282,7 +283,8 @@ def build_aggregates(stats: Statistics, *, threshold: int = DEFAULT_THRESHOLD, p
                            "sip_kunnig_utsedd": s.sip_kunnig_utsedd,
                            **_school_figures(counts, ("skola", s.skolenhetskod), s, s.sip_per_100, threshold)}
                           for s in stats.schools]
-    return data
+    return asked_only(data, stats)
+
 
 
 def _trend_row(t, threshold: int, current: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -115,6 +115,14 @@ def _groups(schools: list[SchoolStats]) -> tuple[list[GroupStats], list[GroupSta
             sorted(owners.values(), key=lambda g: swedish_key(g.namn)), total)
 
 
+def _add_to_schools(schools: list[SchoolStats], this_year, requirements) -> None:
+    """Each school's own answers, deviations and audited documents of the compiled year."""
+    by_code = {s.skolenhetskod: s for s in schools}
+    arsuppfoljning.add_to_schools(by_code, this_year(arsuppfoljning))
+    avvikelse.add_to_schools(by_code, this_year(avvikelse))
+    stickprov.add_to_schools(by_code, this_year(stickprov), requirements)
+
+
 def compile_statistics(
     lasar: str,
     register: Mapping[str, Any],
@@ -124,6 +132,7 @@ def compile_statistics(
     sources: Iterable[str] = (),
     compiled_at: datetime | None = None,
     forms_dir: Path | None = None,
+    register_file: str = "skolor.csv",
 ) -> Statistics:
     """Compile one school year's statistics over the register's schools.
 
@@ -131,12 +140,13 @@ def compile_statistics(
     forms may hold several versions of a row (the store keeps them all): only the latest per key
     counts. `areas` maps skolenhetskod → område; without it schools are grouped by huvudmannatyp.
     Rows for schools outside the register are left out; those of `lasar` are counted in `outside_register`.
+    A form with statistics of its own that the edition does not use is simply not counted.
     """
     lasar = schoolyear.parse(lasar)
     rows = rows or {}
     forms = {form.id: form for form in all_forms(forms_dir)}
-    # Rows of a form that has no schema, or a form of its own missing from forms/: a Swedish error.
-    unknown = sorted(set(rows) - set(forms)) or sorted(set(SPECIFIC) - set(forms))
+    # Rows of a form that has no schema (or that the edition does not use): a Swedish error.
+    unknown = sorted(set(rows) - set(forms))
     if unknown:
         raise UnknownFormError(unknown[0], sorted(forms))
     outside: Counter[str] = Counter()
@@ -146,29 +156,34 @@ def compile_statistics(
     def this_year(module) -> list[Row]:
         return years.get(module.FORM, {}).get(lasar, [])
 
+    def all_years(module) -> dict[str, list[Row]]:
+        return years.get(module.FORM, {})
+
     schools = _schools(register, areas)
-    by_code = {s.skolenhetskod: s for s in schools}
-    requirements = stickprov.requirements(forms[stickprov.FORM])
-    arsuppfoljning.add_to_schools(by_code, this_year(arsuppfoljning))
-    avvikelse.add_to_schools(by_code, this_year(avvikelse))
-    stickprov.add_to_schools(by_code, this_year(stickprov), requirements)
+    audit_form, deviation_form = forms.get(stickprov.FORM), forms.get(avvikelse.FORM)
+    requirements = stickprov.requirements(audit_form) if audit_form else ()
+    deviation_facts = avvikelse.facts(deviation_form) if deviation_form else avvikelse.DeviationFacts((), ())
+    _add_to_schools(schools, this_year, requirements)
     groups, owners, total = _groups(schools)
     meetings, meeting_groups, meeting_schools, meeting_orgs = motesrapport.count(this_year(motesrapport), schools)
+    survey_form = forms.get(delaktighet.FORM)
     return Statistics(
         lasar=lasar,
         compiled_at=compiled_at or datetime.now(timezone.utc).replace(microsecond=0),
         sources=list(sources),
         grouping="område" if areas is not None else "huvudmannatyp",
         schools=schools, groups=groups, by_huvudman=owners, total=total,
-        deviations=avvikelse.count(this_year(avvikelse), lasar, avvikelse.facts(forms[avvikelse.FORM])),
+        deviations=avvikelse.count(this_year(avvikelse), lasar, deviation_facts),
         audit=stickprov.count(this_year(stickprov), requirements),
-        trend=trend(len(register), [arsuppfoljning.trend_figures(years[arsuppfoljning.FORM]),
-                                    avvikelse.trend_figures(years[avvikelse.FORM]),
-                                    stickprov.trend_figures(years[stickprov.FORM], requirements)]),
+        trend=trend(len(register), [arsuppfoljning.trend_figures(all_years(arsuppfoljning)),
+                                    avvikelse.trend_figures(all_years(avvikelse)),
+                                    stickprov.trend_figures(all_years(stickprov), requirements)]),
         outside_register=dict(outside),
         meetings=meetings, meetings_by_group=meeting_groups, meetings_by_school=meeting_schools,
         meetings_by_organisation=meeting_orgs,
-        survey=delaktighet.count(this_year(delaktighet), forms[delaktighet.FORM]),
+        survey=delaktighet.count(this_year(delaktighet), survey_form) if survey_form else None,
         other_forms=[generic.count(form, years[form.id].get(lasar, []), schools)
                      for form in forms.values() if form.id not in SPECIFIC],
+        asked={form.id: {f.name: f.title or f.name for f in form.fields} for form in forms.values()},
+        register_file=register_file,
     )

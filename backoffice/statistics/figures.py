@@ -322,6 +322,15 @@ class Statistics:
     survey: Survey | None = None
     # Every other form in forms/, counted by the generic statistic, in form id order.
     other_forms: list[FormCounts] = field(default_factory=list)
+    # The questions the edition asks: form id → its field names → their titles (a form it does not
+    # use is absent). A figure of a question that is not asked is left out, never shown as 0.
+    asked: dict[str, dict[str, str]] = field(default_factory=dict)
+    register_file: str = "skolor.csv"  # the school register's own file name (never a server path)
+
+    def asks(self, form: str, name: str | None = None) -> bool:
+        """True when the edition uses the form (and, given a field name, asks that question)."""
+        fields = self.asked.get(form)
+        return fields is not None and (name is None or name in fields)
 
     @property
     def missing(self) -> list[SchoolStats]:

@@ -1,17 +1,25 @@
 """The sheets of the forms with statistics of their own (deviations, audit, meetings, survey) and of
 every other form (the generic statistic), laid out as tables for `sheets.build_sheets`.
+
+Only what the edition asks is laid out: a handling question it does not ask has no row, a meeting
+question no column. A chart with nothing to show is left out and a sentence says so instead.
 """
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable, Iterable
 
+from backoffice.statistics import avvikelse, motesrapport, stickprov
 from backoffice.statistics.aggregates import protect
-from backoffice.statistics.figures import MEETING_FIGURES, MIN_ANSWERS, ROWS, FormCounts, MeetingStats, Statistics, Tally
+from backoffice.statistics.figures import MIN_ANSWERS, ROWS, FormCounts, MeetingStats, Statistics, Tally
 from backoffice.statistics.layout import DECIMAL, INT, PERCENT, TEXT, Chart, Column, Sheet, Table
+from backoffice.statistics.motesrapport import LABELS as MEETING_LABELS
 from backoffice.statistics.values import share
 
 SUPPRESSED_TEXT = ".."
+DEVIATIONS, AUDIT, MEETINGS = avvikelse.FORM, stickprov.FORM, motesrapport.FORM
+# (column, its value of an item, the (form, question) it needs or None)
+Spec = tuple[Column, Callable[[Any], Any], "tuple[str, str | None] | None"]
 
 
 def group_label(stats: Statistics) -> str:
@@ -24,109 +32,131 @@ def school_group(stats: Statistics) -> str:
     return "Område" if stats.grouping == "område" else "Grupp"
 
 
-def deviations(stats: Statistics) -> Sheet:
-    """The deviations per category, organisation, month and handling."""
-    d = stats.deviations
-    total = d.totalt
+def pick(stats: Statistics, specs: Iterable[Spec]) -> list[Spec]:
+    """The columns whose question the edition asks."""
+    return [spec for spec in specs if spec[2] is None or stats.asks(*spec[2])]
 
-    def pct(n):
+
+def spec_table(name: str, specs: list[Spec], items: Iterable[Any], title: str | None = None) -> Table:
+    """A table with a column per spec and a row per item."""
+    return Table(name, [column for column, _, _ in specs], [[value(item) for _, value, _ in specs] for item in items],
+                 title=title)
+
+
+def chart_or_note(charts: list[Chart], notes: list[str], chart: Chart, shown: Any, note: str) -> None:
+    """The chart when it has something to show, else the sentence that says there is nothing (no empty axes)."""
+    if shown:
+        charts.append(chart)
+    else:
+        notes.append(note)
+
+
+def deviations(stats: Statistics) -> Sheet:
+    """The deviations per category, organisation, month and handling (of the questions asked)."""
+    d, total = stats.deviations, stats.deviations.totalt
+
+    def asked(name: str) -> bool:
+        return stats.asks(DEVIATIONS, name)
+
+    def share_of(n: int) -> float | None:
         return share(n, total)
 
-    categories = Table("AvvikelserKategori", [Column("Kategori", TEXT, 40), Column("Antal", INT, 10),
-                                              Column("Andel", PERCENT, 10)],
-                       [[c.namn, c.antal, pct(c.antal)] for c in d.per_kategori], title="Per kategori")
-    organisations = Table("AvvikelserVerksamhet", [Column("Berörd verksamhet", TEXT, 40), Column("Antal", INT, 10),
-                                                   Column("Andel av avvikelserna", PERCENT, 10)],
-                          [[c.namn, c.antal, pct(c.antal)] for c in d.per_verksamhet],
-                          title="Per berörd verksamhet (en avvikelse kan beröra flera)")
+    counted = [Column("Antal", INT, 10), Column("Andel", PERCENT, 10)]
+    tables, charts, notes = [], [], []
+    if asked(avvikelse.CATEGORY):
+        tables.append(Table("AvvikelserKategori", [Column("Kategori", TEXT, 40)] + counted,
+                            [[c.namn, c.antal, share_of(c.antal)] for c in d.per_kategori], title="Per kategori"))
+    if asked(avvikelse.ORGANISATIONS):
+        organisations = Table("AvvikelserVerksamhet", [Column("Berörd verksamhet", TEXT, 40), Column("Antal", INT, 10),
+                                                       Column("Andel av avvikelserna", PERCENT, 12)],
+                              [[c.namn, c.antal, share_of(c.antal)] for c in d.per_verksamhet],
+                              title="Per berörd verksamhet (en avvikelse kan beröra flera)")
+        tables.append(organisations)
+        chart_or_note(charts, notes, Chart("Avvikelser per berörd verksamhet", organisations.name, [1], "bar"),
+                      total, "Inga avvikelser har rapporterats för läsåret.")
     months = Table("AvvikelserManad", [Column("Månad", TEXT, 40), Column("Antal", INT, 10)],
                    [[c.namn, c.antal] for c in d.per_manad], title="Per månad")
-    orgs = [c.namn for c in d.per_verksamhet]
-    matrix = Table("AvvikelserKategoriVerksamhet",
-                   [Column("Kategori", TEXT, 40)] + [Column(o, INT, 10) for o in orgs],
-                   [[c] + [d.kategori_verksamhet.get(c, {}).get(o, 0) for o in orgs] for c in d.kategori_verksamhet],
-                   title="Kategori och berörd verksamhet")
-    handling = Table("AvvikelserHantering", [Column("Hantering", TEXT, 40), Column("Antal", INT, 10),
-                                              Column("Andel", PERCENT, 10)], [
-        ["Löst i chefslinjen: ja", d.lost_i_chefslinjen["ja"], pct(d.lost_i_chefslinjen["ja"])],
-        ["Löst i chefslinjen: pågår", d.lost_i_chefslinjen["pågår"], pct(d.lost_i_chefslinjen["pågår"])],
-        ["Löst i chefslinjen: nej", d.lost_i_chefslinjen["nej"], pct(d.lost_i_chefslinjen["nej"])],
-        ["Händelseanalys gjord", d.handelseanalys, pct(d.handelseanalys)],
-        ["Rapporterad i MedControl", d.rapporterad_medcontrol, pct(d.rapporterad_medcontrol)],
-    ], title="Hantering")
-    return Sheet("Avvikelser", [categories, organisations, months, matrix, handling],
-                 heading=[f"Rapporterade avvikelser läsår {stats.lasar}: {total}"],
-                 charts=[Chart("Avvikelser per månad", months.name, [1], "col"),
-                         Chart("Avvikelser per berörd verksamhet", organisations.name, [1], "bar")])
+    tables.append(months)
+    if total:
+        charts.insert(0, Chart("Avvikelser per månad", months.name, [1], "col"))
+    if asked(avvikelse.CATEGORY) and asked(avvikelse.ORGANISATIONS):
+        orgs = [c.namn for c in d.per_verksamhet]
+        tables.append(Table("AvvikelserKategoriVerksamhet",
+                            [Column("Kategori", TEXT, 40)] + [Column(o, INT, 10) for o in orgs],
+                            [[c] + [d.kategori_verksamhet.get(c, {}).get(o, 0) for o in orgs]
+                             for c in d.kategori_verksamhet], title="Kategori och berörd verksamhet"))
+    handling = [(f"Löst i chefslinjen: {answer}", d.lost_i_chefslinjen[answer], "lost_i_chefslinjen")
+                for answer in avvikelse.RESOLVED]
+    handling += [("Händelseanalys gjord", d.handelseanalys, "handelseanalys"),
+                 ("Rapporterad i MedControl", d.rapporterad_medcontrol, "rapporterad_medcontrol")]
+    rows = [[what, n, share_of(n)] for what, n, name in handling if asked(name)]
+    if rows:
+        tables.append(Table("AvvikelserHantering", [Column("Hantering", TEXT, 40)] + counted, rows, title="Hantering"))
+    return Sheet("Avvikelser", tables, heading=[f"Rapporterade avvikelser läsår {stats.lasar}: {total}", *notes],
+                 charts=charts)
 
 
 def audit(stats: Statistics) -> Sheet:
-    """The documentation audit: in all, per requirement and per school."""
+    """The documentation audit: in all and per requirement (each school's is on the sheet Per skola)."""
     a = stats.audit
-    overall = Table("StickprovTotalt", [Column("Mått", TEXT, 46), Column("Antal", INT, 12),
+    overall = Table("StickprovTotalt", [Column("Mått", TEXT, 40), Column("Antal", INT, 10),
                                         Column("Andel", PERCENT, 10)], [
         ["Granskade dokument", a.dokument, None],
         ["Kontrollerade krav (dokument × krav)", a.kontroller, None],
         ["Uppfyllda krav", a.uppfyllda, a.andel],
-        ["Dokument som uppfyller alla krav", a.helt_uppfyllda,
-         share(a.helt_uppfyllda, a.dokument)],
-    ] + [[f"Ärendetyp: {c.namn}", c.antal, share(c.antal, a.dokument)]
-         for c in a.per_arendetyp], title="Totalt")
-    per_requirement = Table("StickprovKrav", [Column("Krav", TEXT, 46), Column("Granskade", INT, 12),
-                                              Column("Uppfyllda", INT, 10), Column("Andel uppfyllda", PERCENT, 10, "scale")],
+        ["Dokument som uppfyller alla krav", a.helt_uppfyllda, share(a.helt_uppfyllda, a.dokument)],
+    ] + [[f"Ärendetyp: {c.namn}", c.antal, share(c.antal, a.dokument)] for c in a.per_arendetyp], title="Totalt")
+    per_requirement = Table("StickprovKrav", [Column("Krav", TEXT, 36, wrap=True), Column("Granskade", INT, 10),
+                                              Column("Uppfyllda", INT, 10),
+                                              Column("Andel uppfyllda", PERCENT, 10, "scale")],
                             [[r.title, r.granskade, r.uppfyllda, r.andel] for r in a.per_krav],
                             title="Per dokumentationskrav")
-    per_school = Table("StickprovSkola", [Column("Skolenhetskod", TEXT, 14), Column("Skolnamn", TEXT, 36),
-                                          Column("Granskade dokument", INT, 12), Column("Kontrollerade krav", INT, 12),
-                                          Column("Uppfyllda krav", INT, 12), Column("Andel uppfyllda", PERCENT, 10, "scale")],
-                       [[s.skolenhetskod, s.skolnamn, s.stickprov_dokument, s.stickprov_kontroller,
-                         s.stickprov_uppfyllda, s.stickprov_andel] for s in stats.schools if s.stickprov_dokument],
-                       title="Per skola (skolor med granskade dokument)")
-    return Sheet("Stickprov", [overall, per_requirement, per_school],
-                 heading=[f"Stickprov i SIP-dokumentationen läsår {stats.lasar}"],
-                 charts=[Chart("Andel uppfyllda per krav", per_requirement.name, [3], "bar",
-                               y_title="Andel", percent=True)])
+    charts, notes = [], []
+    chart_or_note(charts, notes, Chart("Andel uppfyllda per krav", per_requirement.name, [3], "bar", y_title="Andel",
+                                       percent=True), a.kontroller,
+                  "Inga dokument har granskats för läsåret.")
+    heading = [f"Stickprov i SIP-dokumentationen läsår {stats.lasar}",
+               "Varje skolas granskade dokument och uppfyllda krav står på bladet Per skola.", *notes]
+    return Sheet("Stickprov", [overall, per_requirement], charts=charts, heading=heading)
 
 
-# The meeting figures' Swedish names, in MEETING_FIGURES order.
-MEETING_LABELS = {
-    "barnet_i_motet": "Barnet deltog i mötet",
-    "barnet_annat": "Barnet delaktigt på annat sätt",
-    "alla_deltog": "Alla kallade deltog",
-    "inom_tre_veckor": "Mötet inom tre veckor",
-    "uppfoljning_bokad": "Uppföljning bokad",
-}
-def _meeting_columns(label: str, width: int = 34) -> list[Column]:
-    return [Column(label, TEXT, width), Column("Rapporterade möten", INT, 12, "bar")] + [
-        Column(f"Andel: {MEETING_LABELS[a].lower()}", PERCENT, 13, "scale") for a in MEETING_FIGURES]
+def _meeting_columns(label: str, figures: tuple[str, ...], width: int = 30) -> list[Column]:
+    return [Column(label, TEXT, width, wrap=True), Column("Rapporterade möten", INT, 11, "bar")] + [
+        Column(f"Andel: {MEETING_LABELS[a][0].lower()}{MEETING_LABELS[a][1:]}", PERCENT, 14, "scale")
+        for a in figures]
 
 
-def _meeting_row(m: MeetingStats) -> list[Any]:
-    return [m.namn, m.moten] + [m.andel(a) for a in MEETING_FIGURES]
+def _meeting_row(m: MeetingStats, figures: tuple[str, ...]) -> list[Any]:
+    return [m.namn, m.moten] + [m.andel(a) for a in figures]
 
 
-def meetings(stats: Statistics) -> Sheet:
-    """The reported meetings: in all, per group, per school and per organisation outside school."""
-    m = stats.meetings
+def meetings(stats: Statistics) -> list[Sheet]:
+    """The reported meetings: in all, per group and per organisation outside school; and a sheet per school."""
+    m, figures = stats.meetings, motesrapport.asked_figures(stats.asked.get(MEETINGS, {}))
     outside = sum(o.moten for o in stats.meetings_by_organisation)
-    overall = Table("MotenTotalt", [Column("Mått", TEXT, 46), Column("Antal", INT, 12), Column("Andel", PERCENT, 10)], [
+    child = [["Barnet delaktigt (i mötet eller på annat sätt)", m.barnet_delaktigt, share(m.barnet_delaktigt, m.moten)]
+             ] if "barnet_i_motet" in figures else []
+    overall = Table("MotenTotalt", [Column("Mått", TEXT, 40, wrap=True), Column("Antal", INT, 10),
+                                    Column("Andel", PERCENT, 10)], [
         ["Rapporterade SIP-möten", m.moten, None],
         ["Möten som skolor rapporterat", m.moten - outside, share(m.moten - outside, m.moten)],
         ["Möten utanför skolan", outside, share(outside, m.moten)],
-        ["Barnet delaktigt (i mötet eller på annat sätt)", m.barnet_delaktigt, share(m.barnet_delaktigt, m.moten)],
-    ] + [[MEETING_LABELS[a], getattr(m, a), m.andel(a)] for a in MEETING_FIGURES], title="Totalt")
+    ] + child + [[MEETING_LABELS[a], getattr(m, a), m.andel(a)] for a in figures], title="Totalt")
     label = group_label(stats)
-    per_group = Table("MotenPerGrupp", _meeting_columns(label), [_meeting_row(g) for g in stats.meetings_by_group],
-                      title=f"Per {label.lower()}")
-    per_school = Table("MotenPerSkola", [Column("Skolenhetskod", TEXT, 14)] + _meeting_columns("Skolnamn", 36),
-                       [[s.skolenhetskod] + _meeting_row(s) for s in stats.meetings_by_school],
-                       title="Per skola (skolor som rapporterat möten)")
-    per_org = Table("MotenPerOrganisation", _meeting_columns("Organisation utanför skolan"),
-                    [_meeting_row(o) for o in stats.meetings_by_organisation],
+    per_group = Table("MotenPerGrupp", _meeting_columns(label, figures),
+                      [_meeting_row(g, figures) for g in stats.meetings_by_group], title=f"Per {label.lower()}")
+    per_org = Table("MotenPerOrganisation", _meeting_columns("Organisation utanför skolan", figures),
+                    [_meeting_row(o, figures) for o in stats.meetings_by_organisation],
                     title="Möten utanför skolan, per organisation")
-    return Sheet("Möten", [overall, per_group, per_school, per_org],
-                 heading=[f"Rapporterade SIP-möten läsår {stats.lasar}: {m.moten}"],
-                 charts=[Chart("Andel av mötena", overall.name, [2], "bar", y_title="Andel", percent=True)])
+    per_school = Table("MotenPerSkola", [Column("Skolenhetskod", TEXT, 14)] + _meeting_columns("Skolnamn", figures),
+                       [[s.skolenhetskod] + _meeting_row(s, figures) for s in stats.meetings_by_school])
+    charts, notes = [], []
+    chart_or_note(charts, notes, Chart("Andel av mötena", overall.name, [2], "bar", y_title="Andel", percent=True),
+                  m.moten, "Inga SIP-möten har rapporterats för läsåret.")
+    return [Sheet("Möten", [overall, per_group, per_org], charts=charts,
+                  heading=[f"Rapporterade SIP-möten läsår {stats.lasar}: {m.moten}", *notes]),
+            Sheet("Möten per skola", [per_school], freeze_columns=2,
+                  heading=["Skolor som rapporterat SIP-möten under läsåret."])]
 
 
 def _averages(item, audiences: tuple[str, ...]) -> list[Any]:
@@ -147,9 +177,9 @@ def survey(stats: Statistics) -> Sheet:
     found = stats.survey
     statements = found.pastaenden if found else []
     audiences = found.audiences if found else ()
-    columns = [Column("Påstående", TEXT, 46), Column("Svar", INT, 10), Column("Medelvärde (1–5)", DECIMAL, 12)]
+    columns = [Column("Påstående", TEXT, 40, wrap=True), Column("Svar", INT, 8), Column("Medelvärde (1–5)", DECIMAL, 11)]
     for audience in audiences:
-        columns += [Column(f"Svar: {audience}", INT, 12), Column(f"Medelvärde: {audience}", DECIMAL, 14)]
+        columns += [Column(f"Svar: {audience}", INT, 13), Column(f"Medelvärde: {audience}", DECIMAL, 14)]
     rows = []
     for item in statements:
         averages = _averages(item, audiences)
@@ -164,8 +194,12 @@ def survey(stats: Statistics) -> Sheet:
                f"minst {MIN_ANSWERS} har svarat, annars står det {SUPPRESSED_TEXT} (två punkter). Döljs den ena "
                "gruppens medelvärde döljs också den andras, så att det dolda inte kan räknas fram ur det totala."]
     table = Table("DelaktighetPastaenden", columns, rows, title="Per påstående")
-    return Sheet("Delaktighet", [table], heading=heading,
-                 charts=[Chart("Medelvärde per påstående", table.name, [2], "bar", y_title="Medelvärde")])
+    charts: list[Chart] = []
+    shown = any(isinstance(row[2], float) for row in rows)
+    chart_or_note(charts, heading, Chart("Medelvärde per påstående (1–5)", table.name, [2], "bar",
+                                         y_title="Medelvärde", axis=(1, 5)), shown,
+                  f"Inget medelvärde kan visas ännu: det behövs minst {MIN_ANSWERS} svar på ett påstående.")
+    return Sheet("Delaktighet", [table], heading=heading, charts=charts)
 
 
 # ---------------------------------------------------------------- every other form
@@ -212,21 +246,21 @@ def other_form(stats: Statistics, counts: FormCounts, taken: set[str]) -> Sheet:
     base = re.sub(r"[^A-Za-z0-9_]", "_", counts.form)
     base = base if base[:1].isalpha() else "B_" + base
     measures = _measure_columns(counts)
-    overall = Table(f"{base}_Totalt", [Column("Mått", TEXT, 46), Column("Antal", INT, 12)],
+    overall = Table(f"{base}_Totalt", [Column("Mått", TEXT, 40, wrap=True), Column("Antal", INT, 10)],
                     [[column.title, counts.total.values[m.key]] for column, m in zip(measures, counts.measures)],
                     title="Totalt")
     label = group_label(stats)
-    tables = [overall,
-              Table(f"{base}_PerGrupp", [Column(label, TEXT, 34)] + measures,
-                    [[g.namn] + _tally_row(g, counts) for g in counts.groups], title=f"Per {label.lower()}"),
-              Table(f"{base}_PerSkola", [Column("Skolenhetskod", TEXT, 14), Column("Skolnamn", TEXT, 36),
-                                         Column(school_group(stats), TEXT, 18)] + measures,
-                    [[s.skolenhetskod, s.namn, s.omrade] + _tally_row(s, counts) for s in counts.schools],
-                    title="Per skola")]
+    tables = [overall, Table(f"{base}_PerGrupp", [Column(label, TEXT, 30, wrap=True)] + measures,
+                             [[g.namn] + _tally_row(g, counts) for g in counts.groups], title=f"Per {label.lower()}")]
     if counts.organisations:
-        tables.append(Table(f"{base}_PerOrganisation", [Column("Organisation utanför skolan", TEXT, 34)] + measures,
-                            [[o.namn] + _tally_row(o, counts) for o in counts.organisations],
+        tables.append(Table(f"{base}_PerOrganisation", [Column("Organisation utanför skolan", TEXT, 30, wrap=True)]
+                            + measures, [[o.namn] + _tally_row(o, counts) for o in counts.organisations],
                             title="Per organisation utanför skolan"))
+    # The long list of schools last: it is the table whose header repeats on every printed page.
+    tables.append(Table(f"{base}_PerSkola", [Column("Skolenhetskod", TEXT, 14), Column("Skolnamn", TEXT, 30, wrap=True),
+                                             Column(school_group(stats), TEXT, 14, wrap=True)] + measures,
+                        [[s.skolenhetskod, s.namn, s.omrade] + _tally_row(s, counts) for s in counts.schools],
+                        title="Per skola"))
     heading = [f"{counts.title}, läsår {stats.lasar}: {counts.total.values[ROWS.key]} svar",
                "Blanketten har ingen egen statistik: svaren räknas ur dess schema (antal svar, svar per "
                "alternativ och summan av fält med heltal). Bara den senaste versionen av ett svar räknas."]

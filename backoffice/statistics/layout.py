@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-# Column kinds: how a value is typed and formatted.
-TEXT, INT, PERCENT, DECIMAL, NUMBER = "text", "int", "percent", "decimal", "number"
+# Column kinds: how a value is typed and formatted (a DATETIME value is a date or a naive datetime
+# in Swedish time: spreadsheet cells have no time zone).
+TEXT, INT, PERCENT, DECIMAL, NUMBER, DATETIME = "text", "int", "percent", "decimal", "number", "datetime"
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Chart:
     kind: str = "bar"  # "bar" (horizontal), "col" (vertical), "line"
     y_title: str = "Antal"
     percent: bool = False
+    # The value axis: None lets the spreadsheet program choose (from 0); the survey's is 1–5.
+    axis: tuple[float, float] | None = None
 
 
 @dataclass
@@ -70,6 +73,8 @@ class Sheet:
     charts: list[Chart] = field(default_factory=list)
     # Freeze the header row and this many leading columns (only for a sheet whose table starts at A1).
     freeze_columns: int | None = None
+    # The printed page's footer text beside the sheet's name and page number (the compile time).
+    footer: str = ""
 
     @cached_property
     def laid_out(self) -> tuple[list[list[Any]], dict[str, Placement]]:

@@ -20,6 +20,21 @@ FLAGS = (
     ("inom_tre_veckor", "inom_tre_veckor", "ja"),
     ("uppfoljning_bokad", "uppfoljning_bokad", "ja"),
 )
+# Each figure's name in the workbook and on the statistics page. A name that states one region's
+# rule says whose: three weeks from the initiative is Gävleborg's routine, not everyone's.
+LABELS = {
+    "barnet_i_motet": "Barnet deltog i mötet",
+    "barnet_annat": "Barnet delaktigt på annat sätt",
+    "alla_deltog": "Alla kallade deltog",
+    "inom_tre_veckor": "Mötet inom tre veckor (Gävleborgs rutin)",
+    "uppfoljning_bokad": "Uppföljning bokad",
+}
+FIELDS = {figure: name for figure, name, _ in FLAGS}
+
+
+def asked_figures(questions) -> tuple[str, ...]:
+    """The meeting figures whose question the edition asks (`questions`: the form's field names)."""
+    return tuple(figure for figure, name, _ in FLAGS if name in questions)
 
 
 def trend_fields(form: Form) -> None:

@@ -89,7 +89,7 @@ def load_store(data_dir: str | Path, lasar: str, *, must_exist: bool = True) -> 
                                 "från tabellfiler i stället.")
         loaded.notes.append(f"Obs: lagret {data_dir} finns inte ännu, så inga svar har kommit in. "
                             "Alla skolor redovisas som saknade.")
-        loaded.sources.append(f"Lagret {data_dir} (tomt: inga svar ännu)")
+        loaded.sources.append("Lagret (tomt: inga svar ännu)")
         return loaded
     from backoffice.store.files import read_rows
 
@@ -101,7 +101,8 @@ def load_store(data_dir: str | Path, lasar: str, *, must_exist: bool = True) -> 
         counts.append(f"{form.id}: {len(rows)} rader")
         loaded.rows[form.id] = rows_needed(form, lasar, rows)
         del rows
-    loaded.sources.append(f"Lagret {data_dir} ({', '.join(counts)})")
+    # Named "Lagret", never by its path: the workbook and the site must not show the server's folders.
+    loaded.sources.append(f"Lagret ({', '.join(counts)})")
     return loaded
 
 
@@ -120,7 +121,7 @@ def load_files(paths: Iterable[str], register: Mapping[str, Any], *, form: str |
         load_form(form)  # an unknown form: its Swedish error, before any file is read
     loaded = Loaded()
     for path in paths:
-        form_id = form or guess_form(read_header(path, credentials=credentials))
+        form_id = form or _recognise(read_header(path, credentials=credentials))
         if form_id is None:
             raise UnusableInput(f"{path}: rubrikraden passar ingen av blanketterna {', '.join(form_ids())}. "
                                 "Kontrollera första raden, eller ange vilken blankett filen följer.")
@@ -129,11 +130,30 @@ def load_files(paths: Iterable[str], register: Mapping[str, Any], *, form: str |
         left_out = result.rows - len(result.valid_rows)
         loaded.left_out += left_out
         loaded.rows.setdefault(form_id, []).extend(result.valid_rows)
-        loaded.sources.append(f"{path} ({form_id}: {len(result.valid_rows)} giltiga rader av {result.rows})")
+        loaded.sources.append(f"{_source_name(path)} ({form_id}: {len(result.valid_rows)} giltiga rader av {result.rows})")
         if left_out:
             loaded.problems.append(f"{path}: {left_out} av {result.rows} rader har fel och lämnas utanför "
                                    "sammanställningen.")
     return loaded
+
+
+def _recognise(labels: list[str]) -> str | None:
+    """The form a header belongs to: by field names (`guess_form`), else the one form whose every field
+    has a column headed by its name or its question (a template's header asks the questions)."""
+    from backoffice.validation.header import match_header
+
+    found = guess_form(labels)
+    if found is None:
+        complete = [f.id for f in all_forms() if not match_header(labels, f).missing]
+        found = complete[0] if len(complete) == 1 else None
+    return found
+
+
+def _source_name(path: str) -> str:
+    """A table file named by its own name (its folders are this machine's business); a Google Sheet as given."""
+    from backoffice.validation.sources import GSHEET_PREFIX
+
+    return path if str(path).startswith(GSHEET_PREFIX) else Path(path).name
 
 
 def lay_out(stats: Statistics) -> list[Sheet]:
@@ -176,7 +196,7 @@ def compile_year(lasar: str, *, data_dir: str | Path | None = None, files: Itera
     else:
         loaded = load_store(data_dir or config.default_data_dir(), lasar, must_exist=data_dir is not None)
     stats = compile_statistics(lasar, schools, loaded.rows, areas=mapping, sources=loaded.sources,
-                               compiled_at=compiled_at)
+                               compiled_at=compiled_at, register_file=Path(register).name)
     loaded.rows = {}  # the figures are compiled: let the rows go before the sheets are laid out
     return Compilation(stats, lay_out(stats), loaded.sources, loaded.left_out, loaded.problems,
                        notes + loaded.notes)

@@ -9,6 +9,7 @@ Charts, tables and conditional formatting are the workbook's alone.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from backoffice import gsheets
@@ -19,10 +20,26 @@ CELLS_PER_CALL = 50_000
 ROWS_PER_RANGE = 2_000
 
 
+# Spreadsheet day numbers count from 30 December 1899 (Google Sheets and Excel alike).
+EPOCH = datetime(1899, 12, 30)
+
+
+def cell(value: Any) -> Any:
+    """One value as the Sheets API takes it: empty as "", a date or time as its day number (formatted
+    as a date below, so it stays a date cell), anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (value - EPOCH).total_seconds() / 86400
+    if isinstance(value, date):
+        return (value - EPOCH.date()).days
+    return value
+
+
 def sheet_values(sheet: layout.Sheet) -> list[list[Any]]:
     """The sheet's cells as the Sheets API takes them: empty cells as "", numbers as numbers."""
     grid, _ = layout.sheet_grid(sheet)
-    return [["" if v is None else v for v in row] for row in grid]
+    return [[cell(v) for v in row] for row in grid]
 
 
 def count_cells(sheets: list[layout.Sheet]) -> int:
@@ -119,6 +136,7 @@ NUMBER_FORMATS = {
     layout.INT: {"type": "NUMBER", "pattern": "#,##0"},
     layout.DECIMAL: {"type": "NUMBER", "pattern": "0.0"},
     layout.PERCENT: {"type": "PERCENT", "pattern": "0.0%"},
+    layout.DATETIME: {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"},
 }
 
 

@@ -1,7 +1,9 @@
-"""Small helpers the statistics share: store text read as numbers and answers, shares, Swedish order."""
+"""Small helpers the statistics share: store text read as numbers and answers, shares, Swedish order and time."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime, timezone, tzinfo
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 Row = Mapping[str, str]
@@ -59,3 +61,46 @@ def by_year(rows: Iterable[Row], year_of: Callable[[Row], str | None]) -> dict[s
         if year:
             grouped[year].append(row)
     return grouped
+
+
+# ---------------------------------------------------------------- times a person reads
+
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"
+LOCAL_ZONE = "Europe/Stockholm"
+
+
+@lru_cache(maxsize=1)
+def _zone() -> tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(LOCAL_ZONE)
+    except Exception:  # no time zone data installed: UTC is still right, and said to be UTC
+        return timezone.utc
+
+
+def local(moment: datetime) -> datetime:
+    """A moment in Swedish time (a naive moment is taken to be UTC, as the store writes it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(_zone())
+
+
+def local_text(moment: datetime) -> str:
+    """A moment as a Swede reads it: 2026-09-01 kl. 09.30 (svensk tid)."""
+    zone = "UTC" if _zone() is timezone.utc else "svensk tid"
+    return local(moment).strftime("%Y-%m-%d kl. %H.%M") + f" ({zone})"
+
+
+def local_cell(stamp: str) -> datetime | date | None:
+    """A store time stamp as a spreadsheet date cell in Swedish time (naive: cells have no zone).
+
+    A store that keeps only the day (anonymous forms) gives a date; anything else gives None.
+    """
+    stamp = (stamp or "").strip()
+    try:
+        if len(stamp) == 10:
+            return date.fromisoformat(stamp)
+        return local(datetime.strptime(stamp, _STAMP)).replace(tzinfo=None)
+    except ValueError:
+        return None
