@@ -5,6 +5,7 @@ themselves (never with backoffice.statistics), so a wrong statistic cannot agree
 """
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -65,10 +66,18 @@ ARSUPPFOLJNING = [
 ]
 
 
+# Every stored row has a receipt of its own: a report without a key is one answer per receipt.
+_RECEIPTS = itertools.count(1)
+
+
+def _receipt(prefix: str) -> str:
+    return f"{prefix}{next(_RECEIPTS):05d}"
+
+
 def _deviation(code, datum, kategori, orgs, lost="ja", analys="nej", medcontrol="ja", text=""):
     return {"skolenhetskod": code, "datum": datum, "kategori": kategori, "berorda_verksamheter": orgs,
             "lost_i_chefslinjen": lost, "handelseanalys": analys, "rapporterad_medcontrol": medcontrol,
-            "beskrivning": text, "mottagen": datum + "T12:00:00Z", "kvitto": "A" + datum.replace("-", ""),
+            "beskrivning": text, "mottagen": datum + "T12:00:00Z", "kvitto": _receipt("A"),
             "version": "1", "kanal": "webb"}
 
 
@@ -109,7 +118,7 @@ def meeting(code, datum, barnet, alla, tre, bokad, organisation=""):
             "ersattare_skickades": "ej aktuellt" if alla == "ja" else "nej", "barnet_deltog": barnet,
             "vardnadshavare_deltog": "ja", "inom_tre_veckor": tre, "huvudansvarig_utsedd": "ja",
             "uppfoljning_bokad": bokad, "mal_kort_sikt": "ja", "mal_lang_sikt": "nej",
-            "mottagen": datum + "T15:00:00Z", "kvitto": "M" + datum + code, "version": "1", "kanal": "webb"}
+            "mottagen": datum + "T15:00:00Z", "kvitto": _receipt("M"), "version": "1", "kanal": "webb"}
 
 
 MOTESRAPPORT = [
@@ -135,7 +144,8 @@ STATEMENTS = ["blev_lyssnad", "forstod_beslut", "utgar_fran_behov", "vet_vem_kon
 
 def answer(code, svarande, values, lasar=LASAR, organisation=""):
     row = {"skolenhetskod": code, "organisation": organisation, "lasar": lasar, "svarande": svarande,
-           "kommentar": "", "mottagen": "2026-03-01T10:00:00Z", "kvitto": "E", "version": "1", "kanal": "webb"}
+           "kommentar": "", "mottagen": "2026-03-01T10:00:00Z", "kvitto": _receipt("E"), "version": "1",
+           "kanal": "webb"}
     row.update(zip(STATEMENTS, (str(v) for v in values)))
     return row
 

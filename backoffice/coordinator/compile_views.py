@@ -87,11 +87,13 @@ def start_compile():
 
 
 def aggregates_path() -> Path:
-    """Where the handbook's statistics page reads its figures: $SIP_STATISTIK, else beside the store."""
+    """Where the handbook's statistics page reads its figures: $SIP_STATISTIK, else beside this store."""
     import os
 
-    override = os.environ.get("SIP_STATISTIK")
-    return Path(override) if override else current_console().data_dir.parent / "statistik.json"
+    from backoffice.statistics.outputs import FIGURES_ENV, FIGURES_NAME
+
+    override = os.environ.get(FIGURES_ENV)
+    return Path(override) if override else current_console().data_dir.parent / FIGURES_NAME
 
 
 @blueprint.get("/jobb/<job_id>/fil")

@@ -88,6 +88,19 @@ def _counted(form: Form, lasar: str, register: Mapping[str, Any], rows: Iterable
     return by_year(kept, year_of)
 
 
+def _counted_years(forms: Mapping[str, Form], lasar: str, register: Mapping[str, Any],
+                   rows: Mapping[str, Iterable[Row]]) -> tuple[dict[str, dict[str, list[Row]]], Counter[str]]:
+    """Per form, its counted rows per school year; and per form the rows left out for their school."""
+    # Rows of a form that has no schema (or that the edition does not use): a Swedish error.
+    unknown = sorted(set(rows) - set(forms))
+    if unknown:
+        raise UnknownFormError(unknown[0], sorted(forms))
+    outside: Counter[str] = Counter()
+    years = {form_id: _counted(form, lasar, register, rows.get(form_id, ()), outside)
+             for form_id, form in forms.items()}
+    return years, outside
+
+
 def _schools(register: Mapping[str, Any], areas: Mapping[str, str] | None) -> list[SchoolStats]:
     """Every register school, without figures yet, in Swedish name order."""
     schools = []
@@ -136,22 +149,15 @@ def compile_statistics(
 ) -> Statistics:
     """Compile one school year's statistics over the register's schools.
 
-    `rows` maps a form id to its rows, for any form in `forms_dir` (a form left out has none). Keyed
-    forms may hold several versions of a row (the store keeps them all): only the latest per key
-    counts. `areas` maps skolenhetskod → område; without it schools are grouped by huvudmannatyp.
+    `rows` maps a form id to its rows, for any form in `forms_dir` (a form left out has none). The
+    store keeps every version of an answer: only the latest counts, and not at all when it is a
+    withdrawal (backoffice.store.versions). `areas` maps skolenhetskod → område; without it schools are grouped by huvudmannatyp.
     Rows for schools outside the register are left out; those of `lasar` are counted in `outside_register`.
     A form with statistics of its own that the edition does not use is simply not counted.
     """
     lasar = schoolyear.parse(lasar)
-    rows = rows or {}
     forms = {form.id: form for form in all_forms(forms_dir)}
-    # Rows of a form that has no schema (or that the edition does not use): a Swedish error.
-    unknown = sorted(set(rows) - set(forms))
-    if unknown:
-        raise UnknownFormError(unknown[0], sorted(forms))
-    outside: Counter[str] = Counter()
-    years = {form_id: _counted(form, lasar, register, rows.get(form_id, ()), outside)
-             for form_id, form in forms.items()}
+    years, outside = _counted_years(forms, lasar, register, rows or {})
 
     def this_year(module) -> list[Row]:
         return years.get(module.FORM, {}).get(lasar, [])

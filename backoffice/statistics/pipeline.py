@@ -186,8 +186,9 @@ def compile_year(lasar: str, *, data_dir: str | Path | None = None, files: Itera
     Everything that cannot be used raises a SipError with a Swedish message.
     """
     lasar = schoolyear.parse(lasar)
-    from backoffice.register import load_register
+    from backoffice.register import default_register_path, load_register
 
+    register = Path(register) if register is not None else default_register_path()
     schools = load_register(register)
     mapping, notes = _read_areas(areas, schools) if areas else (None, [])
     files = list(files)
