@@ -197,7 +197,7 @@ def test_the_sheet_store_gets_the_new_columns_and_the_same_versions(fake_sheets)
 def test_a_copy_that_cannot_be_written_is_read_in_either_layout_as_it_is(tmp_path, monkeypatch):
     import errno
 
-    from filelock import FileLock
+    from backoffice.store.lock import StoreLock
 
     data = copy_old_store(tmp_path)
     before = {p.name: p.read_bytes() for p in data.iterdir()}
@@ -205,7 +205,7 @@ def test_a_copy_that_cannot_be_written_is_read_in_either_layout_as_it_is(tmp_pat
     def refused(self, *args, **kwargs):  # what a read-only folder answers (root is never refused)
         raise PermissionError(errno.EACCES, "Permission denied", self.lock_file)
 
-    monkeypatch.setattr(FileLock, "acquire", refused)
+    monkeypatch.setattr(StoreLock, "_lock_file", refused)
     rows = read_rows(data, "arsuppfoljning")
     assert [(r["version"], r["avser"]) for r in rows] == [
         ("1", rows[0]["kvitto"]), ("1", rows[1]["kvitto"]), ("2", rows[0]["kvitto"])]

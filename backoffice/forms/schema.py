@@ -226,6 +226,11 @@ def load_form(form_id: str, forms_dir: Path | None = None) -> Form:
     return _CACHE[key]
 
 
+def as_form(form: "Form | str") -> Form:
+    """A Form as given, or the form with that id (library functions take either)."""
+    return form if isinstance(form, Form) else load_form(form)
+
+
 def all_forms(forms_dir: Path | None = None) -> list[Form]:
     """Every form, sorted by id."""
     return [load_form(form_id, forms_dir) for form_id in form_ids(forms_dir)]

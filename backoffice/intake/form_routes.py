@@ -125,7 +125,7 @@ def receive(form: Form) -> Response:
     if errors:
         return html_response(bound_form(form, binding, token, record, errors), 422)
     # Stored as batch validation would store it: ja/nej lowercase, list values as the schema writes them.
-    (record,) = normalise_records(form.id, [record])
+    (record,) = normalise_records(form, [record])
     try:
         receipt = intake.store_answer(form, record, claims, token)
     except AnswerLimitReached:

@@ -53,4 +53,4 @@ def record_from_post(form: Form, post, binding: Binding) -> dict:
 
 def problems(form: Form, record: dict, register: dict) -> list[FieldError]:
     """What batch validation says about the row, as messages for the form's fields."""
-    return [FieldError(p.field, p.message) for p in validate_records(form.id, [record], register=register)]
+    return [FieldError(p.field, p.message) for p in validate_records(form, [record], register=register)]

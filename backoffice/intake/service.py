@@ -71,16 +71,16 @@ class Intake:
     def store_answer(self, form: Form, record: dict, claims: LinkClaims, token: str) -> Receipt:
         """Store one answer; through a meeting link only if the link still takes one (else AnswerLimitReached)."""
         if not form.meeting_link:
-            (receipt,) = self.store.append(form.id, [record], kanal="webb")
+            (receipt,) = self.store.append(form, [record], kanal="webb")
             return receipt
         counter = (answer_key(token), claims.max_answers)
         if isinstance(self.store, FileStore):
-            (receipt,) = self.store.append(form.id, [record], kanal="webb", counter=counter)
+            (receipt,) = self.store.append(form, [record], kanal="webb", counter=counter)
             return receipt
         # Another store (a Google Sheet): the count is kept on disk beside it under its own lock.
         with self.counter_lock:
             AnswerCounter(self.data_dir).take(*counter)
-            (receipt,) = self.store.append(form.id, [record], kanal="webb")
+            (receipt,) = self.store.append(form, [record], kanal="webb")
         return receipt
 
     def previous_answer(self, form: Form, binding: Binding) -> dict | None:

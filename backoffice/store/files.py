@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ from typing import Callable, Mapping, Sequence
 from filelock import Timeout
 
 from backoffice import config
-from backoffice.forms.schema import Form, load_form
+from backoffice.forms.schema import Form, as_form, load_form
 from backoffice.store import answers, disk, import_log, migrate, recovery
 # The counter, Receipt and StoreError have homes of their own; users of the store import them from here.
 from backoffice.store.counter import COUNTER_NAME, AnswerCounter, AnswerLimitReached  # noqa: F401
@@ -86,6 +87,21 @@ def read_latest(data_dir, form_id: str) -> list[dict[str, str]]:
     return counted_versions(read_rows(data_dir, form_id), load_form(form_id).key)
 
 
+GROUP_LIMIT = 64
+
+
+@dataclass(eq=False)
+class _Waiting:
+    """A single row waiting to be written, and how its write ended."""
+
+    form: Form
+    record: dict
+    kanal: str
+    receipt: Receipt | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
 class FileStore:
     """A data-package directory on disk; safe for many threads and processes appending at once.
 
@@ -100,6 +116,9 @@ class FileStore:
         self._lock = store_lock(self.data_dir)
         self._thread_lock = threading.Lock()
         self._indexes: dict[str, FormIndex] = {}
+        # Single rows waiting for the lock (web posts arriving together), written in one go.
+        self._waiting: list[_Waiting] = []
+        self._waiting_lock = threading.Lock()
 
     def read_rows(self, form_id: str) -> list[dict[str, str]]:
         """Every stored row of a form, in order."""
@@ -118,7 +137,7 @@ class FileStore:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def append(self, form_id: str, records: list[dict], kanal: str = "webb",
+    def append(self, form_id: "Form | str", records: list[dict], kanal: str = "webb",
                counter: tuple[str, int] | None = None) -> list[Receipt]:
         """Append rows (already validated) in one write: all of them or none; returns their receipts.
 
@@ -127,7 +146,57 @@ class FileStore:
         A batch of more than one row is all or nothing across a crash too.
         """
         check_channel(kanal)
-        return self._append(load_form(form_id), records, kanal, counter, None)[0] if records else []
+        if not records:
+            return []
+        form = as_form(form_id)
+        if len(records) == 1 and counter is None:
+            return [self._append_one(form, records[0], kanal)]
+        return self._append(form, records, kanal, counter, None)[0]
+
+    def _append_one(self, form: Form, record: dict, kanal: str) -> Receipt:
+        """One row, written together with the rows other threads are waiting to write to the same form.
+
+        Group commit: whoever gets the lock writes every waiting row of its form in one write and
+        one fsync, and each waiting thread returns its own receipt (or the write's error). Each
+        row is still acknowledged only after the fsync that holds it, and a crash in the write
+        leaves whole rows or a torn tail that the next open cuts off.
+        """
+        mine = _Waiting(form, record, kanal)
+        with self._waiting_lock:
+            self._waiting.append(mine)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with held(self._lock):
+            if not mine.done:
+                self._write_group(self._take_group(mine))
+        if mine.error is not None:
+            raise mine.error
+        return mine.receipt
+
+    def _take_group(self, mine: "_Waiting") -> list["_Waiting"]:
+        with self._waiting_lock:
+            group = [w for w in self._waiting if w.form is mine.form and w.kanal == mine.kanal][:GROUP_LIMIT]
+            if mine not in group:
+                group = [mine] + group[: GROUP_LIMIT - 1]
+            for waiting in group:
+                self._waiting.remove(waiting)
+        return group
+
+    def _write_group(self, group: list["_Waiting"]) -> None:
+        form, kanal = group[0].form, group[0].kanal
+        try:
+            path, index = self._open_locked(form, create=True)
+            lines, receipts = stamp_rows(form, [w.record for w in group], kanal, index.numbering(len(group)), _now())
+            self._write(path, index, encode(lines), len(lines), None, receipts, group=True)
+            for waiting, receipt in zip(group, receipts):
+                waiting.receipt = receipt
+        except BaseException as error:
+            for waiting in group:
+                waiting.error = error
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            for waiting in group:
+                waiting.done = True
 
     def import_rows(self, form_id: str, records: list[dict], batch: dict) -> tuple[list[Receipt], dict]:
         """Append an import batch, all or nothing across a crash; returns the receipts and its log record.
@@ -151,12 +220,15 @@ class FileStore:
             record = self._write(path, index, encode(lines), len(lines), batch, receipts)
         return receipts, record
 
-    def _write(self, path: Path, index: FormIndex, data: bytes, count: int, batch, receipts) -> dict | None:
+    def _write(self, path: Path, index: FormIndex, data: bytes, count: int, batch, receipts,
+               group: bool = False) -> dict | None:
         fd = os.open(path, os.O_RDWR | os.O_APPEND)
         record = None
         try:
-            if count == 1 and batch is None:
-                disk.append_all(fd, data)  # one row: one write, and a torn tail is cut on the next open
+            if (count == 1 or group) and batch is None:
+                # Single rows (or single posts written together): one write, and a torn tail is cut
+                # on the next open; no all-or-nothing is owed between separate posts.
+                disk.append_all(fd, data)
             else:
                 about = {"blankett": index.form.id, "kalla": (batch or {}).get("fil")}
                 with recovery.batch(self.data_dir, path, fd, count, batch is not None, **about) as batch_id:
@@ -165,10 +237,13 @@ class FileStore:
                         record = import_log.import_log(self.data_dir).append({
                             "tid": _now(), "id": batch_id, **batch,
                             "kvitton": [receipts[0].kvitto, receipts[-1].kvitto]})
-            try:
-                index.sync(fd)
-            except Exception:  # the rows are stored; the index catches up on the next lookup
-                log.exception("Lagret: indexet för %s kunde inte uppdateras", path)
+            if (count > 1 and not group) or batch is not None:
+                # A batch is indexed at once; a single post is indexed by the next lookup or append
+                # (each syncs first), so a post costs one index transaction, not two.
+                try:
+                    index.sync(fd)
+                except Exception:  # the rows are stored; the index catches up on the next lookup
+                    log.exception("Lagret: indexet för %s kunde inte uppdateras", path)
         finally:
             os.close(fd)
         return record

@@ -11,10 +11,11 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from backoffice.forms.schema import Form
 from backoffice.store import disk, migrate, package, recovery
+from backoffice.store.lock import StoreLock
 from backoffice.store.rows import StoreError, columns, encode
 from backoffice.store.table_file import table_path, torn_tail
 
@@ -22,13 +23,13 @@ LOCK_NAME = ".store.lock"
 _LOCK_TIMEOUT = 30
 
 
-def store_lock(data_dir) -> FileLock:
+def store_lock(data_dir) -> StoreLock:
     """The store's lock: one per folder and process, re-entrant within a thread, exclusive between threads."""
-    return FileLock(str(Path(data_dir) / LOCK_NAME), timeout=_LOCK_TIMEOUT, is_singleton=True)
+    return StoreLock.for_path(Path(data_dir) / LOCK_NAME, _LOCK_TIMEOUT)
 
 
 @contextmanager
-def held(lock: FileLock, blocking: bool = True):
+def held(lock: StoreLock, blocking: bool = True):
     """Hold the lock; yields False instead when the folder cannot be written (a read-only copy of a store)."""
     try:
         lock.acquire(blocking=blocking)
@@ -55,15 +56,25 @@ def prepare(data_dir: Path, form: Form, create: bool) -> Path | None:
     """
     recovery.recover(data_dir)
     path = table_path(data_dir, form)
-    if not path.exists():
+    try:
+        identity = os.stat(path).st_ino
+    except FileNotFoundError:
         if not create:
             return None
         disk.create_file(path, encode([columns(form)]))
-    elif not _has_header(path):
-        _renew_header(data_dir, path, form)
-    migrate.migrate(data_dir, path, form)
+        identity = None
+    if identity is None or _prepared.get((path, form)) != identity:
+        # Once per file and form in a process: a replaced file (another inode) is looked at again.
+        if identity is not None and not _has_header(path):
+            _renew_header(data_dir, path, form)
+        migrate.migrate(data_dir, path, form)
+        _prepared[(path, form)] = os.stat(path).st_ino
     package.declare(data_dir, form)
     return path
+
+
+# The files whose header and layout this process has checked, with the inode it checked.
+_prepared: dict[tuple[Path, Form], int] = {}
 
 
 def _has_header(path: Path) -> bool:

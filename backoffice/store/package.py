@@ -113,11 +113,16 @@ def _stat(target: Path) -> tuple | None:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
+_described: dict[Form, str] = {}
+
+
 def declare(data_dir: Path, form: Form) -> None:
     """Make datapackage.json describe the form's table, writing it only when it differs (hold the store's lock)."""
     data_dir = Path(data_dir)
     target = data_dir / PACKAGE_NAME
-    wanted = json.dumps(resource(form), sort_keys=True)
+    wanted = _described.get(form)
+    if wanted is None:  # a Form never changes (an edited schema is a new Form): described once
+        wanted = _described[form] = json.dumps(resource(form), sort_keys=True)
     if _checked.get((str(data_dir), form.id)) == (wanted, _stat(target)):
         return
     text = json.dumps(package(data_dir), ensure_ascii=False, indent=2) + "\n"

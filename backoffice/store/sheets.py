@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 import gspread
 
-from backoffice.forms.schema import Form, load_form
+from backoffice.forms.schema import Form, as_form, load_form
 from backoffice.gsheets import google_errors, open_client
 from backoffice.store import answers
 from backoffice.store.rows import (Numbering, Receipt, StoreError, check_channel, check_version, columns,
@@ -86,12 +86,12 @@ class SheetStore:
         """The latest version of each answer, withdrawn answers left out."""
         return counted_versions(self.read_rows(form_id), load_form(form_id).key)
 
-    def append(self, form_id: str, records: list[dict], kanal: str = "webb") -> list[Receipt]:
+    def append(self, form_id: "Form | str", records: list[dict], kanal: str = "webb") -> list[Receipt]:
         """Append rows (already validated) in one append_rows call; returns their receipts."""
         check_channel(kanal)
         if not records:
             return []
-        form = load_form(form_id)
+        form = as_form(form_id)
         with self._lock, google_errors(self.key):
             sheet = self._worksheet(form, create=True)
             header, existing = self._values(form, sheet)

@@ -13,7 +13,7 @@ import datetime as dt
 
 from frictionless.table import Row, create_cell_handlers
 
-from backoffice.forms.schema import Form, load_form
+from backoffice.forms.schema import Form, as_form
 from backoffice.validation import cells, checks
 from backoffice.validation.problems import Problem, from_frictionless, ordered
 
@@ -32,7 +32,7 @@ def _prepared(form: Form) -> tuple:
     return prepared
 
 
-def validate_records(form_id: str, records: list[dict[str, str]], *, register: dict | None = None,
+def validate_records(form_id: "Form | str", records: list[dict[str, str]], *, register: dict | None = None,
                      today: dt.date | None = None) -> list[Problem]:
     """Validate web-form posts with the same checks and messages; records count as rows 2, 3, ….
 
@@ -42,7 +42,7 @@ def validate_records(form_id: str, records: list[dict[str, str]], *, register: d
     """
     from backoffice.register import load_register
 
-    form = load_form(form_id)
+    form = as_form(form_id)
     handlers, converters = _prepared(form)
     register = load_register() if register is None else register
     form_checks = checks.build_checks(form, frozenset(register), today=today)
@@ -57,3 +57,15 @@ def validate_records(form_id: str, records: list[dict[str, str]], *, register: d
             errors.extend(check.validate_row(row))
         problems.extend(from_frictionless(errors, form, frozenset()))
     return ordered(problems, form.field_names)
+
+
+def normalise_records(form_id: "Form | str", records: list[dict]) -> list[dict[str, str]]:
+    """Records as validation sees and stores them: trimmed, ja/nej lowercase, choices and lists as in the schema.
+
+    The same normalisation `valid_rows` gets from a table, for the web form's accepted posts.
+    """
+    form = as_form(form_id)
+    _, converters = _prepared(form)
+    return [dict(zip(form.field_names, (cells.as_text(convert(cell)) for convert, cell in
+                                        zip(converters, cells.record_cells(record, form.field_names)))))
+            for record in records]

@@ -20,7 +20,7 @@ from backoffice.register import load_register
 from backoffice.validation import cells, checks, limits, sources
 from backoffice.validation.feed import RowFeed
 from backoffice.validation.header import HeaderMatch, match_header, unusable_header
-from backoffice.validation.records import validate_records  # noqa: F401
+from backoffice.validation.records import normalise_records, validate_records  # noqa: F401
 # Problem, TableResult, the codes and record validation have their own homes; users import them from here.
 from backoffice.validation.problems import (HEADER_CODES, PARTIAL_CODES, UNUSABLE_CODES, Problem,  # noqa: F401
                                             TableResult, from_frictionless, ordered)
@@ -76,18 +76,6 @@ def validate_tables(paths, form_id: str, **options) -> list[TableResult]:
         except sources.SourceError as error:
             results.append(unusable(str(path), form_id, str(error)))
     return results
-
-
-def normalise_records(form_id: str, records: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Records as validation sees and stores them: trimmed, ja/nej lowercase, choices and lists as in the schema.
-
-    The same normalisation `valid_rows` gets from a table, for the web form's accepted posts.
-    """
-    form = load_form(form_id)
-    converters = [cells.converter(f, True) for f in form.fields]
-    return [dict(zip(form.field_names, (cells.as_text(convert(cell)) for convert, cell in
-                                        zip(converters, cells.record_cells(record, form.field_names)))))
-            for record in records]
 
 
 def _validate(table: sources.SourceTable, form: Form, header: HeaderMatch, register: dict, *,

@@ -54,9 +54,14 @@ def check_archive(path: Path) -> None:
 
 
 def _load(path: Path):
+    import warnings
+
     import openpyxl
 
-    with _reading(path):
+    with _reading(path), warnings.catch_warnings():
+        # openpyxl warns in English about parts it skips (odd validation rules, broken links); the
+        # person is told in Swedish about anything that stops the reading, and nothing else matters.
+        warnings.simplefilter("ignore", UserWarning)
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
