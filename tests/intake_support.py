@@ -67,6 +67,10 @@ def running_server(site_dir: Path, data_dir: Path, threads: int = 8, store=None,
 
     `app_options` go to create_app (for example smaller rate limits for a test).
     """
+    # The service writes links with its configured address only (never the request's Host), as
+    # `serve` configures it: the test server's own address unless a test gives another.
+    port = port or free_port()
+    app_options.setdefault("public_url", f"http://127.0.0.1:{port}")
     app = create_app(site_dir, data_dir, secret=SECRET, store=store, **app_options)
     server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
     stop = threading.Event()

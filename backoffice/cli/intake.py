@@ -63,10 +63,14 @@ def _load_register():
 @click.option("--enkat-per-lank", default=10, show_default=True, type=click.IntRange(1, 10_000),
               help="Högst så många försök per tio minuter med samma möteslänk.")
 @click.option("--base-url", help="Adressen som användarna når servern på, till exempel https://sip.example.se "
-                                 "bakom en proxy (standard: http://VÄRD:PORT). Länkar på kvittona börjar med den.")
+                                 "bakom en proxy (standard: http://VÄRD:PORT). Alla länkar servern skriver börjar "
+                                 "med den, aldrig med adressen i anropet.")
+@click.option("--proxy", metavar="ADRESS",
+              help="Proxyns adress (till exempel 127.0.0.1 för nginx på samma dator): bara från den godtas "
+                   "X-Forwarded-For och X-Forwarded-Proto. Utan --proxy godtas de inte från någon.")
 @gsheet_option
 def serve(host, port, data_dir, site_dir, threads, demo_lankar, demo, enkat_per_klient, enkat_per_lank, base_url,
-          gsheet_key, credentials):
+          proxy, gsheet_key, credentials):
     """Visa handboken och ta emot blanketterna (webbserver).
 
     Servern visar den byggda webbplatsen och tar emot svar från blanketterna. Ett svar tas bara
@@ -90,7 +94,7 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, demo, enkat_per_
     secret = load_secret(data)
     app = create_app(site_dir, data, register=register, store=open_store(data, gsheet_key, credentials),
                      secret=secret, meeting_rate_per_client=(enkat_per_klient, 600),
-                     meeting_rate_per_link=(enkat_per_lank, 600), public_url=base_url)
+                     meeting_rate_per_link=(enkat_per_lank, 600), public_url=base)
     click.echo(f"SIP-handboken och blanketterna: {base}/  (avsluta med Ctrl+C)")
     click.echo(f"Svaren sparas i {'Google-kalkylarket ' + gsheet_key if gsheet_key else data}")
     if demo and not gsheet_key:
@@ -107,7 +111,7 @@ def serve(host, port, data_dir, site_dir, threads, demo_lankar, demo, enkat_per_
                    "`sip-backoffice samordnare bjud-in --epost DIN-ADRESS`):")
         click.echo(f"  {invite_url(base, make_invite(secret, DEMO_COORDINATOR))}\n")
     try:
-        run(app, host=host, port=port, threads=threads)
+        run(app, host=host, port=port, threads=threads, proxy=proxy)
     except OSError as error:
         raise CliError(f"Servern kunde inte starta på {host}:{port} ({error.strerror or error}). "
                        "Används porten redan? Välj en annan med --port.") from None

@@ -98,9 +98,9 @@ def page(title: str, template: str, status: int = 200, **context) -> Response:
 
 
 def base_url() -> str:
-    """The address people use: the configured public address, never the request's Host header."""
-    console = current_console()
-    return (console.public_url or request.host_url).rstrip("/")
+    """The address people use: the configured public address, never the request's Host header
+    (without one, links are written from the site's root, as relative addresses)."""
+    return (current_console().public_url or "").rstrip("/")
 
 
 @blueprint.before_app_request

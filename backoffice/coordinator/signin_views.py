@@ -58,6 +58,9 @@ def oidc_start():
     if console.provider is None:
         return sign_in_page(404, "Den här webbplatsen loggar inte in via en identitetsleverantör. Använd en "
                                  "inloggningslänk från den som sköter servern.")
+    if not base_url():
+        return sign_in_page(500, "Servern vet inte sin offentliga adress, så inloggningen kan inte skicka dig "
+                                 "tillbaka hit. Den som sköter servern startar den med --base-url.")
     try:
         return console.provider.start(base_url() + OIDC_ANSWER_PATH)
     except SignInRefused as refused:

@@ -97,8 +97,13 @@ def _built_site(site_dir) -> Path:
     return site_dir
 
 
-def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Run the app under waitress until interrupted."""
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8, proxy: str | None = None) -> None:
+    """Run the app under waitress until interrupted.
+
+    With `proxy` (the address of nginx in front), waitress takes the client's address and scheme
+    from that proxy's X-Forwarded-For and X-Forwarded-Proto, and from nobody else: the rate limits
+    then see each client, not the proxy. Without it, forwarded headers are dropped.
+    """
     import sys
 
     import waitress
@@ -112,5 +117,10 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
 
     # The app refuses larger bodies itself, per page (64 KB for a form post); waitress stops only
     # what no page takes at all: more than the coordinator's largest upload.
+    trust = {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+             "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if proxy else {}
+    # Slow clients are the proxy's to absorb (deploy/nginx-sip-handboken.conf buffers whole requests);
+    # waitress's own limits are set for a service that nginx alone talks to.
     waitress.serve(app, host=host, port=port, threads=threads, ident="sip-backoffice",
-                   max_request_body_size=UPLOAD_LIMIT * 2, clear_untrusted_proxy_headers=True)
+                   max_request_body_size=UPLOAD_LIMIT * 2, clear_untrusted_proxy_headers=True,
+                   channel_timeout=60, connection_limit=200, cleanup_interval=15, **trust)

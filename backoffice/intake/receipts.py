@@ -51,7 +51,8 @@ def receipt_page(form: Form, binding: Binding, token: str, kvitto: str) -> Respo
                 "blanketten</a>.</p>")
         return render_page("Kvittot finns inte", body, 404, form_id=form.id)
     receipt = Receipt(form.id, row["kvitto"], int(row["version"]), row["mottagen"], row)
-    extra = meeting_link_section(intake, form, row, intake.public_url or request.host_url) if form.receipt_link else ""
+    # The configured public address only: a request's Host header never writes a link.
+    extra = meeting_link_section(intake, form, row, intake.public_url or "") if form.receipt_link else ""
     newest = intake.store.latest(form.id, kvitto)
     if newest is not None and newest["kvitto"] != row["kvitto"]:
         # An old receipt opened again (a bookmark, the history): say what counts now.
