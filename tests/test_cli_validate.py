@@ -1,4 +1,5 @@
 """`sip-backoffice validate` as a coordinator uses it: exit codes, Swedish report, JSON equal to the text."""
+import re
 import json
 import subprocess
 import sys
@@ -68,12 +69,14 @@ def test_json_report_has_the_same_errors_as_the_human_report():
     lines = _human_error_lines(human.output)
     assert len(lines) == len(errors) == 4
     for line, (path, error) in zip(lines, errors):
-        assert set(error) == {"row", "field", "code", "message"}
+        assert set(error) == {"row", "field", "column", "code", "message"}
         assert line.startswith(path)
         assert line.endswith(": " + error["message"])
         assert f"rad {error['row']}" in line
         if error["field"]:
-            assert f"({error['field']})" in line or f"kolumn {error['field']}" in line
+            # One column format everywhere: the letter the spreadsheet shows, then the name.
+            where = f"kolumn {error['column']} ({error['field']})" if error["column"] else f"kolumn {error['field']}"
+            assert where in line
     assert report["tables"][4] == {"path": str(files[4]), "form": "arsuppfoljning", "rows": 5, "errors": []}
 
 
@@ -283,3 +286,23 @@ def test_help_is_swedish_with_examples():
     # Every form in forms/ is named, so a coordinator need not look them up.
     for form_id in ("arsuppfoljning", "avvikelse", "stickprov", "motesrapport", "delaktighet"):
         assert form_id in result.output
+
+
+def test_a_header_in_other_words_gets_one_message_that_lists_the_header_once(tmp_path):
+    path = tmp_path / "egna-rubriker.csv"
+    path.write_text("Skolenhetskod;Läsår;Antal initierade;Antal deltagit;Behov;Utredd;Antal utredda;SIP-kunnig\n"
+                    "40526633;2025/26;4;3;;nej;;ja\n", encoding="utf-8")
+    result = run(str(path), "--form", "arsuppfoljning")
+    lines = _human_error_lines(result.output)
+    assert len(lines) == 1
+    assert "kolumn C (”Antal initierade”)" in lines[0] and "sip_kunnig_utsedd (Har rektor utsett" in lines[0]
+    assert lines[0].count("skolenhetskod, lasar, sip_initierade") == 1
+
+
+def test_import_names_the_column_as_validate_does(tmp_path):
+    result = CliRunner().invoke(main, ["import", str(fixture("fel-heltal.csv")), "--form", "arsuppfoljning",
+                                       "--data", str(tmp_path / "store")])
+    assert result.exit_code == 1
+    validated = _human_error_lines(run(str(fixture("fel-heltal.csv")), "--form", "arsuppfoljning").output)
+    assert validated and all(line in result.output for line in validated)
+    assert re.search(r"kolumn [A-Z]+ \(\w+\)", result.output)

@@ -180,3 +180,16 @@ def test_a_deviation_is_reported_through_the_browser(page, intake_server, school
     assert (row["datum"], row["kategori"], row["berorda_verksamheter"], row["lost_i_chefslinjen"]) == (
         "2025-03-14", "Ingen ersättare skickades", "skola, socialtjänst", "pågår")
     assert row["kvitto"] == page.locator(".sip-kvitto").inner_text().strip()
+
+
+def test_what_a_person_types_in_a_number_field_is_never_called_missing(page, intake_server, schools):
+    page.goto(intake_server.link("arsuppfoljning", schools[5]), wait_until="load")
+    page.fill("#f-sip_initierade", "1e")
+    page.fill("#f-sip_deltagit", "2")
+    page.check("#f-avvikelse_utredd-1")
+    page.check("#f-sip_kunnig_utsedd-0")
+    page.click("button.sip-submit")
+    message = page.locator("#f-sip_initierade-error").inner_text()
+    assert "inte ett heltal" in message and "saknas" not in message
+    assert page.input_value("#f-sip_initierade") == "1e"  # what was typed is given back to correct
+    assert read_rows(intake_server.data_dir, "arsuppfoljning") == []

@@ -101,7 +101,7 @@ def test_import_stores_the_new_form_in_the_data_package(cli, tmp_path):
     refused = cli("import", NEW / "fortbildning-fel.csv", "--form", "fortbildning", "--data", store)
     assert refused.returncode == 1
     assert "7 fel; ingenting har lagts in i lagret" in refused.stderr
-    assert "rad 3, kolumn antal_deltagare: Antalet deltagare ska vara 0 eller tomt" in refused.stderr
+    assert "rad 3, kolumn D (antal_deltagare): Antalet deltagare ska vara 0 eller tomt" in refused.stderr
     assert (store / "fortbildning.csv").read_bytes() == before
     with open(store / "fortbildning.csv", encoding="utf-8", newline="") as handle:
         assert [row["version"] for row in csv.DictReader(handle)] == ["1", "1", "1", "2", "2", "2"]

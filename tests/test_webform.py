@@ -64,7 +64,8 @@ def test_labels_hints_and_required_marks_come_from_the_schema():
     page = Elements(html)
     fields = {f["name"]: f for f in schema("arsuppfoljning")["fields"]}
     (count,) = page.find("input", name="sip_initierade")
-    assert (count["type"], count["min"], count["aria-required"]) == ("number", "0", "true")
+    # A text input with the numeric keyboard: a number input would send "" for "1e", never "1e".
+    assert (count["type"], count["inputmode"], count["aria-required"]) == ("text", "numeric", "true")
     label = next(t for t in page.texts["label"] if t.startswith(fields["sip_initierade"]["title"]))
     assert label.endswith("(obligatorisk)")
     assert fields["sip_initierade"]["sip:ui"]["hint"] in html

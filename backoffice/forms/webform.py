@@ -223,9 +223,9 @@ def _control_html(field, widget: str, common: str, value) -> str:
                 f'<p class="sip-counter" id="{field_id(field.name)}-counter" aria-live="polite">'
                 f"Högst {limit} tecken. Du har {limit - len(str(value))} tecken kvar.</p>")
     if widget == "number":
-        minimum = field.constraints.get("minimum")
-        extra = _attr("min", minimum) if minimum is not None else ""
-        return (f'<input type="number" {common}{extra} step="1" inputmode="numeric" '
+        # A text input with the numeric keyboard, not type=number: a browser sends an empty value
+        # for what a number input cannot parse ("1e"), and the person would be told it is missing.
+        return (f'<input type="text" {common} inputmode="numeric" autocomplete="off" spellcheck="false" '
                 f'class="sip-input sip-input--short"{_attr("value", value)}>')
     if widget == "date":
         return f'<input type="date" {common} class="sip-input sip-input--short"{_attr("value", value)}>'

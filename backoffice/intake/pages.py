@@ -29,7 +29,7 @@ ERROR_PAGES = {
                               "<p>Vänta en stund, till exempel tio minuter, och försök igen.</p>"),
     500: ("Något gick fel", "<p>Ett fel uppstod hos oss. Om du skickade in ett svar har det inte "
                             "sparats. Försök igen om en stund. Kvarstår felet, kontakta "
-                            "SIP-samordnaren.</p>"),
+                            "SIP-samordnaren.</p>"),  # error_page adds the mailbox
 }
 
 
@@ -48,14 +48,31 @@ def render_page(title: str, body: str, status: int = 200, *, form_id: str | None
 def error_page(status: int) -> Response:
     """The Swedish page for an HTTP error status (500's page for one without its own)."""
     title, body = ERROR_PAGES.get(status, ERROR_PAGES[500])
-    return render_page(title, body, status if status in ERROR_PAGES else 500)
+    status = status if status in ERROR_PAGES else 500
+    if status == 500:
+        body += f"<p>{contact('Du når SIP-samordnaren')}</p>"
+    return render_page(title, body, status)
 
 
 def refused(error: LinkError, form_id: str | None = None) -> Response:
-    """A link that may not be used: why, and that nothing was stored."""
-    body = (f"<p>{escape(str(error))}</p><p>Inget har sparats.</p>"
-            "<p>Frågor om länkar besvaras av SIP-samordnaren.</p>")
-    return render_page("Länken kan inte användas", body, 403, form_id=form_id)
+    """A link that may not be used: why, that nothing was stored (said once), and whom to ask."""
+    text = str(error)
+    body = f"<p>{escape(text)}</p>" + ("" if "Inget har sparats" in text else "<p>Inget har sparats.</p>")
+    return render_page("Länken kan inte användas",
+                       body + f"<p>{contact('Frågor om länkar besvaras av SIP-samordnaren')}</p>", 403, form_id=form_id)
+
+
+def contact(lead: str) -> str:
+    """`lead` and, when the edition has one, the coordinator's mailbox as a link (HTML, escaped)."""
+    from backoffice.edition import EditionError, load_edition
+
+    try:
+        mailbox = load_edition().coordinator_mailbox
+    except EditionError:
+        mailbox = None
+    if not mailbox:
+        return f"{escape(lead)}."
+    return f'{escape(lead)}: <a href="mailto:{escape(mailbox)}">{escape(mailbox)}</a>.'
 
 
 def too_many() -> Response:

@@ -25,24 +25,19 @@ class ImportRefused(InvalidData):
     The message says so and then lists the problems, one line each with file, row and column.
     """
 
-    def __init__(self, source, problems):
+    def __init__(self, source, result):
         self.source = str(source)
-        self.problems = problems
+        self.result = result
+        self.problems = result.problems
         super().__init__("\n".join([
-            f"{source}: {len(problems)} fel; ingenting har lagts in i lagret. Rätta felen och läs in filen igen.",
+            f"{source}: {len(self.problems)} fel; ingenting har lagts in i lagret. Rätta felen och läs in filen igen.",
             *self.lines()]))
 
     def lines(self) -> list[str]:
-        """The problems as report lines: file, row and column, then the Swedish message."""
-        out = []
-        for problem in self.problems:
-            where = [self.source]
-            if problem.row is not None:
-                where.append(f"rad {problem.row}")
-            if problem.field:
-                where.append(f"kolumn {problem.field}")
-            out.append(f"{', '.join(where)}: {problem.message}")
-        return out
+        """The problems as `validate` reports them: file, row, column letter and name, then the message."""
+        from backoffice.validation.report import problem_line
+
+        return [problem_line(self.result, problem) for problem in self.problems]
 
 
 @dataclass
@@ -90,7 +85,7 @@ def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str 
     except OSError as error:
         raise UnusableSource(f"{source} går inte att läsa ({error.strerror or error}).") from None
     if result.problems:
-        raise ImportRefused(source, result.problems)
+        raise ImportRefused(source, result)
     if not result.valid_rows:
         raise UnusableSource(f"{source} har inga rader att läsa in (bara rubrikraden).")
     earlier = import_log.earlier(log_dir, form_id, sha256) if sha256 else []

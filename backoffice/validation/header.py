@@ -23,10 +23,12 @@ class HeaderMatch:
     positions: dict[str, int]
     problems: list[Problem]
 
+    absent: frozenset[str] = frozenset()
+
     @property
     def missing(self) -> set[str]:
         """The fields without a column: their cells are not reported one by one."""
-        return {p.field for p in self.problems if p.code == "missing-label"}
+        return set(self.absent)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -63,7 +65,22 @@ def match_header(labels: list[str], form: Form) -> HeaderMatch:
         elif len(found[f.name]) > 1:
             letters = [get_column_letter(i + 1) for i in found[f.name]]
             problems.append(Problem(1, f.name, "duplicate-label", messages.duplicate_column_message(f.name, letters)))
-    return HeaderMatch({name: indexes[0] for name, indexes in found.items()}, problems)
+    absent = frozenset(f.name for f in form.fields if f.name not in found)
+    return HeaderMatch({name: indexes[0] for name, indexes in found.items()}, _said_once(problems, labels, form), absent)
+
+
+def _said_once(problems: list[Problem], labels: list[str], form: Form) -> list[Problem]:
+    """Several unknown or missing columns as one problem (a Swedish-headed copy would otherwise get
+    one message per column, each repeating the whole header); a single one keeps its own message."""
+    wrong = [p for p in problems if p.code in ("extra-label", "missing-label")]
+    if len(wrong) < 2:
+        return problems
+    lookup = _lookup(form)
+    unknown = [(get_column_letter(i + 1), str(label)) for i, label in enumerate(labels)
+               if str(label or "").strip() and not lookup.get(schemas.label_key(label))]
+    missing = [form.field(p.field) for p in wrong if p.code == "missing-label"]
+    summary = Problem(1, None, "wrong-header", messages.header_mismatch_message(unknown, missing, list(form.field_names)))
+    return [summary] + [p for p in problems if p not in wrong]
 
 
 def unusable_header(labels: list[str], form: Form, match: HeaderMatch) -> Problem | None:

@@ -92,6 +92,20 @@ def unknown_column_message(label: str, letter: str, field_names: list[str]) -> s
             f"Rubrikerna ska vara: {', '.join(field_names)}.")
 
 
+def header_mismatch_message(unknown: list[tuple[str, str]], missing: list, field_names: list[str]) -> str:
+    """Several columns wrong at once: one message naming each once, and what the header should be."""
+    parts = []
+    if unknown:
+        named = ", ".join(f"{letter} (”{label.strip()}”)" if label.strip() and not guard.find_personal_data(label)
+                          else letter for letter, label in unknown)
+        parts.append(f"kolumn {named} hör inte till blanketten")
+    if missing:
+        parts.append("de här frågorna saknas: " + "; ".join(f"{f.name} ({f.title})" for f in missing))
+    return (f"Rubrikraden stämmer inte med blanketten: {' och '.join(parts)}. Första raden ska ha en kolumn per "
+            f"fråga, med frågan eller kolumnnamnet som rubrik: {', '.join(field_names)}. Enklast är att "
+            "utgå från blankettens mall.")
+
+
 def no_header_message(form_id: str, field_names: list[str]) -> str:
     return (f"Ingen rubrik i första raden hör till blanketten {form_id}. Kontrollera att det är rätt "
             f"fil och rätt blad. Första raden ska vara rubrikraden: {', '.join(field_names)}. "

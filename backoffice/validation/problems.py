@@ -15,7 +15,7 @@ from backoffice.validation import messages
 from backoffice.validation.sources import SourceError
 
 # Problems that concern the whole header and make every row unreliable.
-HEADER_CODES = {"missing-label", "duplicate-label", "no-header"}
+HEADER_CODES = {"missing-label", "duplicate-label", "no-header", "wrong-header"}
 # Problems after which the rest of the table was not checked: no row of it can be trusted.
 PARTIAL_CODES = {"too-many-problems"}
 # Problems that make a table unusable as given (exit status 2 in the CLI), not merely invalid.

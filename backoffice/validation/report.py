@@ -73,7 +73,8 @@ def summary_line(results: list[TableResult]) -> str:
 
 
 def json_report(results: list[TableResult]) -> dict:
-    """The report as {"valid", "tables": [{"path", "form", "rows", "errors": [...]}]}."""
+    """The report as {"valid", "tables": [{"path", "form", "rows", "errors": [...]}]}: each error's row,
+    field, column letter (as the spreadsheet shows it), code and message, as the text report has them."""
     return {
         "valid": all(not r.problems for r in results),
         "tables": [
@@ -81,7 +82,8 @@ def json_report(results: list[TableResult]) -> dict:
                 "path": r.path,
                 "form": r.form,
                 "rows": r.rows,
-                "errors": [{"row": p.row, "field": p.field, "code": p.code, "message": p.message}
+                "errors": [{"row": p.row, "field": p.field, "column": r.columns.get(p.field) if p.field else None,
+                            "code": p.code, "message": p.message}
                            for p in r.problems],
             }
             for r in results
