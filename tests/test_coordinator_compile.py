@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+from html import unescape
 import time
 
 import openpyxl
@@ -63,3 +65,35 @@ def test_a_malformed_school_year_is_refused_on_the_page(built_site, tmp_path):
         assert answer.status_code == 422
         assert "ska skrivas som 2025/26" in page_text(answer.text)
         assert requests.get(f"{server.base_url}/samordnare/sammanstall", timeout=10).status_code == 401
+
+
+def test_areas_uploaded_on_the_page_filter_the_overview_and_a_school_gets_its_own_template(built_site, tmp_path,
+                                                                                          monkeypatch):
+    import shutil
+
+    from backoffice.config import REGISTER_PATH
+
+    register_path = tmp_path / "register" / "skolor.csv"
+    register_path.parent.mkdir()
+    shutil.copy(REGISTER_PATH, register_path)
+    monkeypatch.setenv("SIP_REGISTER", str(register_path))
+    schools = sorted(load_register(register_path))
+    data_dir = tmp_path / "store"
+    write_demo_store(data_dir, demo_rows(load_register(register_path), ("2023/24", LASAR)))
+    with running_server(built_site, data_dir, sign_in=WITHOUT_PROVIDER) as server:
+        session = sign_in(server)
+        page = session.get(f"{server.base_url}/samordnare/sammanstall", timeout=10).text
+        areas = "skolenhetskod;omrade\n" + "".join(f"{c};{'Norr' if i < 10 else 'Söder'}\n" for i, c in enumerate(schools))
+        answer = session.post(f"{server.base_url}/samordnare/omraden", data={"csrf": csrf_of(page)},
+                              files={"fil": ("omraden.csv", areas.encode("utf-8"), "text/csv")}, timeout=10)
+        assert f"Läste in områden för {len(schools)} skolor" in page_text(answer.text)
+        north = session.get(f"{server.base_url}/samordnare/", params={"lasar": LASAR, "omrade": "Norr"}, timeout=10)
+        text = page_text(north.text)
+        assert "av 10 skolor har svarat" in text
+        # The row's template link hands out that school's own template.
+        link = re.search(r'href="(/samordnare/mall/arsuppfoljning/\d{8}/\?lasar=[^"]+)"', north.text).group(1)
+        template = session.get(server.base_url + unescape(link), timeout=10)
+        book = openpyxl.load_workbook(io.BytesIO(template.content))
+        code = link.split("/")[4]
+        assert code in [str(cell.value) for cell in book["Svar"][2]]
+        assert "hämtade mall" in page_text(session.get(f"{server.base_url}/samordnare/logg", timeout=10).text)

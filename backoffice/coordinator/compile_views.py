@@ -48,6 +48,35 @@ def _stored_years() -> set[str]:
     return years
 
 
+@blueprint.post("/omraden")
+def upload_areas():
+    """The schools' areas (omraden.csv) for the overview's filter and the workbook's grouping, checked whole."""
+    import csv
+    import io
+
+    from backoffice.statistics.inputs import read_areas
+    from backoffice.store.disk import replace_file
+
+    upload = request.files.get("fil")
+    if upload is None or not upload.filename:
+        return compile_page(message="Välj en fil med områden först.", status=400)
+    suffix = ".xlsx" if upload.filename.lower().endswith(".xlsx") else ".csv"
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / f"omraden{suffix}"
+        upload.save(path)
+        try:
+            areas = read_areas(path)
+        except SipError as error:
+            return compile_page(message=str(error).replace(str(path), upload.filename), status=422)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["skolenhetskod", "omrade"])
+    writer.writerows(sorted(areas.items()))
+    replace_file(_register_path().with_name("omraden.csv"), buffer.getvalue())
+    record(current_console().data_dir, person(), "läste in områden", fil=upload.filename, antal=len(areas))
+    return compile_page(message=f"Läste in områden för {len(areas)} skolor från {upload.filename}.")
+
+
 @blueprint.post("/sammanstall")
 def start_compile():
     """Compile as a job; its page offers the workbook when it is done."""

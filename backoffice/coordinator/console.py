@@ -26,7 +26,7 @@ OPEN_ENDPOINTS = {"samordnare.sign_in_page", "samordnare.invite_page", "samordna
                   "samordnare.oidc_start", "samordnare.oidc_answer"}
 
 # Endpoints that take a file, and how large it may be.
-UPLOADS = {"samordnare.upload_addresses"}
+UPLOADS = {"samordnare.upload_addresses", "samordnare.upload_areas"}
 UPLOAD_LIMIT = 2 * 1024 * 1024
 
 blueprint = Blueprint("samordnare", __name__, url_prefix=PREFIX, template_folder="templates")

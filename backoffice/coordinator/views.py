@@ -135,6 +135,22 @@ def links_file():
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
+@blueprint.get("/mall/<form_id>/<code>/")
+def prefilled_template(form_id: str, code: str):
+    """A school's own Excel template for a form and school year, its school and year filled in."""
+    from backoffice.forms.template import school_prefill, template_bytes
+
+    form, _ = _form(form_id)
+    if form.meeting_link or code not in _intake().register:
+        abort(404)
+    lasar, _ = _school_year()
+    content = template_bytes(form.id, school_prefill(code, lasar, _intake().register))
+    log_action("hämtade mall", blankett=form.id, skolenhetskod=code, lasar=lasar)
+    name = f"{form.id}-{code}-{lasar.replace('/', '-')}.xlsx"
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
 def _local(stamp: str) -> str:
     """A store time as a Swede reads it (a day alone for anonymous answers)."""
     from backoffice.intake.receipts import local_time
