@@ -9,6 +9,8 @@ fresh process so that its peak memory (ru_maxrss) is its own, measures:
   lookups   a process opening the existing index: receipt lookups, an answer's versions, the
             latest version per key, who answered a school year
   posts     one-row appends (a web post) on top of the large form, the index kept up to date
+  served    the real `sip-backoffice serve` on that store: receipt pages viewed by 10 clients at
+            once, each view's time and the server's peak memory (VmHWM)
 
 and prints times and peak memory, plus the index's size on disk.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -62,8 +65,10 @@ def phase_write(data_dir: Path, rows: int) -> dict:
     # A keyed form too: schools answering three school years, a third of them twice.
     answers = [annual(s, y) for y in ("2023/24", "2024/25", "2025/26") for s in range(KEYED_SCHOOLS)]
     store.append("arsuppfoljning", answers + answers[: len(answers) // 3], kanal="import")
-    sample = random.Random(1).sample([r.kvitto for r in receipts], 2000)
-    (data_dir / "sample.json").write_text(json.dumps(sample))
+    chosen = random.Random(1).sample(receipts, 2000)
+    (data_dir / "sample.json").write_text(json.dumps([r.kvitto for r in chosen]))
+    # The served receipt views need each receipt's school: its link is that school's.
+    (data_dir / "sample-schools.json").write_text(json.dumps([(r.kvitto, r.row["skolenhetskod"]) for r in chosen]))
     return {"batch_s": batch, "rows_per_s": rows / batch, "peak_mb": peak_mb()}
 
 
@@ -154,6 +159,69 @@ PHASES = {"write": phase_write, "scan": phase_scan, "dict": phase_dict, "build":
           "lookups": phase_lookups, "posts": phase_posts}
 
 
+def served_receipts(data_dir: Path, clients: int = 10, views: int = 30) -> dict:
+    """Receipt pages from the real server, `clients` at once; per-view times and the server's peak memory."""
+    import os
+    import socket
+    import statistics
+    import threading
+
+    import requests
+
+    from backoffice.intake.links import LinkSigner, form_url
+    from backoffice.register import load_register
+
+    site = ROOT / "site"
+    if not (site / "index.html").exists():
+        raise SystemExit("build the site first (make site): site/ has no index.html")
+    secret = "bench-store-secret-" + "s" * 40
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([str(Path(sys.executable).with_name("sip-backoffice")), "serve", "--host", "127.0.0.1",
+                               "--port", str(port), "--data", str(data_dir), "--site", str(site)],
+                              env={**os.environ, "SIP_SECRET_KEY": secret}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                requests.get(base + "/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        # Links are refused for a school outside the register, as they should be: view only those in it.
+        known = load_register()
+        signer = LinkSigner(secret)
+        sample = [pair for pair in json.loads((data_dir / "sample-schools.json").read_text()) if pair[1] in known]
+        times: list[float] = []
+
+        def viewer(offset: int) -> None:
+            session = requests.Session()
+            for kvitto, school in sample[offset * views:(offset + 1) * views]:
+                link = form_url(base, "avvikelse", signer.make_token("avvikelse", school, "2025/26"))
+                started = time.perf_counter()
+                page = session.get(f"{link}&kvitto={kvitto}", timeout=30)
+                times.append(time.perf_counter() - started)
+                assert kvitto in page.text, (page.status_code, " ".join(re.sub("<[^>]+>", " ", page.text.split("<h1", 1)[-1]).split())[:400])
+
+        viewer(clients)  # one round alone first: the server opens the index
+        times.clear()
+        threads = [threading.Thread(target=viewer, args=(i,)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    times.sort()
+    return {"p50_ms": statistics.median(times) * 1000, "p95_ms": times[int(0.95 * len(times))] * 1000,
+            "server_peak_mb": peak, "views": len(times), "clients": clients}
+
+
 def run_phase(name: str, data_dir: Path, amount: int) -> dict:
     done = subprocess.run([sys.executable, __file__, "--phase", name, "--data", str(data_dir), "--amount", str(amount)],
                           capture_output=True, text=True, check=True)
@@ -180,6 +248,7 @@ def main() -> None:
                              ("lookups", args.lookups), ("posts", args.posts)]:
             results[name] = run_phase(name, data_dir, amount)
         index_mb = sum(p.stat().st_size for p in (data_dir / ".index").iterdir()) / 2**20
+        served = served_receipts(data_dir)
     print(f"{args.rows:,} deviation reports, {size / 2**20:.1f} MB of CSV; index on disk {index_mb:.1f} MB")
     print(f"  one batch of {args.rows:,} rows: {results['write']['batch_s']:.1f} s "
           f"({results['write']['rows_per_s']:,.0f} rows/s), peak {results['write']['peak_mb']:.0f} MB")
@@ -198,6 +267,8 @@ def main() -> None:
     print(f"  a web post and its receipt view: {posts['post_and_receipt_ms']:.1f} ms; datapackage.json "
           f"rewritten: {'yes' if posts['package_rewritten'] else 'no'}; peak {posts['peak_mb']:.0f} MB")
     print(f"  receipt view, scan / index: {results['scan']['lookup_ms'] / look['find_ms']:,.0f} times faster")
+    print(f"  served receipt pages, {served['clients']} clients at once ({served['views']} views): "
+          f"p50 {served['p50_ms']:.0f} ms, p95 {served['p95_ms']:.0f} ms; server peak {served['server_peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":
