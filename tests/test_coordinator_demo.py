@@ -117,7 +117,7 @@ def test_every_coordinator_page_passes_axe_at_desktop_and_phone_size(built_site,
             report = page.locator("tbody a").first.get_attribute("href")
             paths = ["/samordnare/", "/samordnare/?blankett=avvikelse", "/samordnare/?blankett=delaktighet",
                      answer, answer + "ratta", reports, report, report + "ratta",
-                     "/samordnare/sammanstall", "/samordnare/utskick", "/samordnare/logg"]
+                     "/samordnare/sammanstall", "/samordnare/utskick", "/samordnare/inlasning", "/samordnare/logg"]
             for path in paths:
                 page.goto(base_url + path)
                 checked[path] = run_axe(page)
@@ -125,6 +125,12 @@ def test_every_coordinator_page_passes_axe_at_desktop_and_phone_size(built_site,
             page.fill("#f-sip_initierade", "-1")
             page.click("button:has-text('Spara rättelsen')")
             checked["rättelse med fel"] = run_axe(page)
+            page.goto(base_url + "/samordnare/inlasning")
+            page.set_input_files("#inlasning-fil", files=[{"name": "mall.csv", "mimeType": "text/csv",
+                                                           "buffer": b"skolenhetskod;lasar\n40526633;2025/27\n"}])
+            page.click("button:has-text('Läs in')")
+            assert "ingenting har lagts in" in page.inner_text("main")
+            checked["inläsning med fel"] = run_axe(page)
             problems = "\n".join(format_violations(v, f"{name}: ") for name, v in checked.items() if v)
             assert not problems, f"{size}: {problems}"
             context.close()

@@ -26,7 +26,7 @@ OPEN_ENDPOINTS = {"samordnare.sign_in_page", "samordnare.invite_page", "samordna
                   "samordnare.oidc_start", "samordnare.oidc_answer"}
 
 # Endpoints that take a file, and how large it may be.
-UPLOADS = {"samordnare.upload_addresses", "samordnare.upload_areas"}
+UPLOADS = {"samordnare.upload_addresses", "samordnare.upload_areas", "samordnare.upload_import"}
 UPLOAD_LIMIT = 2 * 1024 * 1024
 
 blueprint = Blueprint("samordnare", __name__, url_prefix=PREFIX, template_folder="templates")
@@ -51,7 +51,8 @@ def install(app: Flask, *, data_dir: Path, secret: str, public_url: str | None, 
             clock: Callable[[], float] = time.time) -> Console:
     """Add the coordinator's side to an app (its sessions, its state, its pages)."""
     # The pages register their routes on the blueprint when imported.
-    from backoffice.coordinator import compile_views, edit_views, mail_views, signin_views, views  # noqa: F401
+    from backoffice.coordinator import (compile_views, edit_views, import_views, mail_views,  # noqa: F401
+                                        signin_views, views)
     from backoffice.coordinator.oidc import IdentityProvider
 
     sessions.configure(app, secret, secure=bool(public_url and public_url.startswith("https://")))

@@ -74,14 +74,15 @@ def describe(record: dict) -> str:
             f"från {record.get('fil', '?')})")
 
 
-def refuse_repeat(data_dir, form_id: str, sha256: str, name: str) -> None:
-    """AlreadyImported when a file with this SHA-256 was imported into the form before."""
+def refuse_repeat(data_dir, form_id: str, sha256: str, name: str, how_again: str = "lägg till --igen") -> None:
+    """AlreadyImported when a file with this SHA-256 was imported into the form before; the message
+    ends with `how_again`, the way to import it anyway where the coordinator is (a command, a page)."""
     before = earlier(data_dir, form_id, sha256)
     if before:
         raise AlreadyImported(
             f"{name} har redan lästs in i lagret för {form_id} {describe(before[-1])}. Samma fil en gång "
             "till skulle lägga in alla rader igen (för blanketter med nyckel blir varje svar en ny "
-            "version). Ingenting har lagts in. Menar du att läsa in den igen, lägg till --igen.")
+            f"version). Ingenting har lagts in. Menar du att läsa in den igen, {how_again}.")
 
 
 def new_record(form_id: str, name: str, sha256: str, rows: int, again: bool) -> dict:

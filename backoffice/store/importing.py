@@ -64,13 +64,15 @@ def _digest(source) -> tuple[str, str]:
 
 
 def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str | None = None,
-                 register: dict | None = None, credentials: str | None = None, again: bool = False) -> Imported:
+                 register: dict | None = None, credentials: str | None = None, again: bool = False,
+                 how_again: str = "lägg till --igen") -> Imported:
     """Validate `source` against the form and append every row to the store in one write.
 
     Raises ImportRefused (nothing appended) when any row has a problem; AlreadyImported when the
     same file was imported into the form before and `again` is false; a SipError (exit status 2)
     when the input, the form, the register or the store cannot be used. An empty table is refused
-    too: importing nothing is surely a mistake. The import log lives in `data_dir` (the file
+    too: importing nothing is surely a mistake. `how_again` ends the AlreadyImported message (the
+    command's --igen, or the page's checkbox). The import log lives in `data_dir` (the file
     store's own folder by default).
     """
     from backoffice.validation.table import validate_table
@@ -79,7 +81,7 @@ def import_table(source, form_id: str, *, data_dir=None, store=None, sheet: str 
     log_dir = Path(data_dir) if data_dir is not None else getattr(store, "data_dir", config.default_data_dir())
     name, sha256 = _digest(source)
     if sha256 and not again:
-        import_log.refuse_repeat(log_dir, form_id, sha256, name)  # at once, before a long validation
+        import_log.refuse_repeat(log_dir, form_id, sha256, name, how_again)  # at once, before a long validation
     try:
         result = validate_table(source, form_id, sheet=sheet, register=register, credentials=credentials)
     except OSError as error:
