@@ -27,3 +27,22 @@ def test_every_command_has_its_section():
 def test_the_page_names_no_path_of_this_machine():
     text = PAGE.read_text(encoding="utf-8")
     assert str(PAGE.parents[2]) not in text
+
+
+def test_every_command_the_readme_shows_exists_with_the_options_it_uses():
+    import re
+    import shlex
+
+    known = dict(commands())
+    readme = (PAGE.parents[2] / "README.md").read_text(encoding="utf-8")
+    # Every command written out, in a code block or inline (`sip-backoffice KOMMANDO` is a placeholder).
+    shown = re.findall(r"sip-backoffice ([a-z][^`\n|]*)", readme)
+    assert shown, "README.md visar inga kommandon"
+    for rest in shown:
+        words = shlex.split(rest.split("#")[0])
+        path = tuple(words[:2]) if tuple(words[:2]) in known else tuple(words[:1])
+        assert path in known, f"README.md visar `sip-backoffice {rest.strip()}`, men kommandot finns inte"
+        options = {p for param in known[path].params for p in getattr(param, "opts", [])}
+        for word in words[len(path):]:
+            if word.startswith("--"):
+                assert word.split("=")[0] in options, f"README.md: `sip-backoffice {' '.join(path)}` har inte {word}"
