@@ -46,11 +46,6 @@ from backoffice.store.versions import WITHDRAWN, answer_of, counted_versions, ke
 log = logging.getLogger("sip.store")
 
 
-def key_fields(form_id: str) -> list[str]:
-    """Deprecated: use `load_form(form_id).key`. The fields identifying one answer (empty: every row is new)."""
-    return list(load_form(form_id).key)
-
-
 def read_rows(data_dir, form_id: str) -> list[dict[str, str]]:
     """Every stored row of a form, every version, in the order received (empty if none yet)."""
     form, data_dir = load_form(form_id), Path(data_dir)
