@@ -88,6 +88,10 @@ def test_a_file_with_an_error_reads_in_nothing_and_says_where(built_site, tmp_pa
         wrong = upload(server, session, b"%PDF-1.4", name="svar.pdf")
         assert wrong.status_code == 422 and "svar.pdf: läs in en Excel-arbetsbok (.xlsx) eller en CSV-fil" in \
             page_text(wrong.text)
+        # A name longer than the file system takes is shortened, never an error page.
+        chart = "\U0001F4CA"  # four bytes in UTF-8
+        long_name = upload(server, session, b"skolenhetskod;lasar\n", name=chart * 200 + ".csv")
+        assert long_name.status_code == 422 and chart * 60 + ".csv: " in page_text(long_name.text)
         assert read_rows(data_dir, "arsuppfoljning") == []
 
 

@@ -44,10 +44,12 @@ def import_page(message: str = "", problems=(), status: int = 200, chosen: str =
 
 def display_name(filename: str) -> str:
     """The uploaded file's own name, as the coordinator knows it, without any folder or control
-    characters (it is shown on the page and kept in the import log)."""
+    characters (it is shown on the page and kept in the import log), short enough to be saved as a
+    file (60 characters of at most 4 bytes each, under the file system's 255 bytes)."""
     name = re.sub(r"[\x00-\x1f\x7f]", "", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    stem, suffix = name[: -len(Path(name).suffix) or None], Path(name).suffix
-    return stem[:100] + suffix if stem else f"fil{suffix}"
+    suffix = Path(name).suffix[:8]
+    stem = name[: len(name) - len(Path(name).suffix)]
+    return stem[:60] + suffix if stem else f"fil{suffix}"
 
 
 @blueprint.post("/inlasning")
