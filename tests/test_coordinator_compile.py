@@ -97,3 +97,27 @@ def test_areas_uploaded_on_the_page_filter_the_overview_and_a_school_gets_its_ow
         code = link.split("/")[4]
         assert code in [str(cell.value) for cell in book["Svar"][2]]
         assert "hämtade mall" in page_text(session.get(f"{server.base_url}/samordnare/logg", timeout=10).text)
+
+
+def test_a_service_running_all_year_keeps_only_the_latest_finished_jobs(built_site, tmp_path):
+    from backoffice.coordinator.jobs import KEEP_FINISHED
+
+    with running_server(built_site, tmp_path / "store", sign_in=WITHOUT_PROVIDER) as server:
+        session = sign_in(server)
+        page = session.get(f"{server.base_url}/samordnare/sammanstall", timeout=10).text
+        finished = []
+        for _ in range(KEEP_FINISHED + 2):
+            job = session.post(f"{server.base_url}/samordnare/sammanstall",
+                               data={"csrf": csrf_of(page), "lasar": LASAR}, timeout=10)
+            for _ in range(300):
+                if "Pågår" not in page_text(job.text):
+                    break
+                time.sleep(0.1)
+                job = session.get(job.url, timeout=10)
+            assert "Klart." in page_text(job.text)
+            finished.append(job.url)
+        # The oldest compilations' workbooks are let go (the page says so in Swedish); the latest stay.
+        assert session.get(finished[0] + "/fil", timeout=10).status_code == 404
+        assert session.get(finished[0], timeout=10).status_code == 404
+        assert session.get(finished[-1] + "/fil", timeout=10).content[:2] == b"PK"
+        assert session.get(finished[2] + "/fil", timeout=10).status_code == 200

@@ -15,6 +15,9 @@ from backoffice.errors import SipError
 
 log = logging.getLogger("sip.samordnare")
 REFRESH_SECONDS = 2
+# Finished jobs are kept for their pages and downloads (a workbook is up to a megabyte), but not for
+# ever in a service that runs all year: at most this many, the oldest dropped first.
+KEEP_FINISHED = 20
 
 
 @dataclass
@@ -51,6 +54,14 @@ def start(jobs: dict, title: str, owner: str, total: int, work: Callable[[Job], 
         finally:
             job.finished = True
 
+    _forget_old(jobs)
     jobs[job.id] = job
     threading.Thread(target=run, name=f"samordnare-{job.id}", daemon=True).start()
     return job
+
+
+def _forget_old(jobs: dict) -> None:
+    """Drop the oldest finished jobs beyond KEEP_FINISHED; running jobs are never dropped."""
+    finished = [job_id for job_id, job in jobs.items() if job.finished]  # dicts keep the order of start
+    for job_id in finished[: max(0, len(finished) - KEEP_FINISHED)]:
+        jobs.pop(job_id, None)
