@@ -45,7 +45,8 @@ def test_the_page_compiles_the_same_workbook_as_the_command(built_site, tmp_path
         download = session.get(job.url + "/fil", timeout=30)
         assert download.headers["Content-Disposition"] == 'attachment; filename="sip-2024-25.xlsx"'
         from_page = openpyxl.load_workbook(io.BytesIO(download.content))
-        assert "sammanställde" in page_text(session.get(f"{server.base_url}/samordnare/logg", timeout=10).text)
+        log = page_text(session.get(f"{server.base_url}/samordnare/logg", timeout=10).text)
+        assert "sammanställde" in log and "hämtade arbetsbok" in log
     out = tmp_path / "kommandot.xlsx"
     result = CliRunner().invoke(main, ["compile", "--lasar", LASAR, "--data", str(data_dir), "--out", str(out)])
     assert result.exit_code == 0, result.output

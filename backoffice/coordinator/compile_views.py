@@ -133,6 +133,7 @@ def job_file(job_id: str):
             or not job.result.get("file"):
         abort(404)
     name = job.result["file_name"]
+    record(current_console().data_dir, person(), "hämtade arbetsbok", fil=name)
     return Response(job.result["file"], headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                  "Cache-Control": "no-store"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
