@@ -14,6 +14,7 @@ from backoffice import schoolyear
 from backoffice.coordinator import jobs
 from backoffice.coordinator.audit import record
 from backoffice.coordinator.console import blueprint, current_console, page, person
+from backoffice.coordinator.uploads import saved_upload, table_suffix
 from backoffice.errors import SipError
 
 
@@ -60,10 +61,7 @@ def upload_areas():
     upload = request.files.get("fil")
     if upload is None or not upload.filename:
         return compile_page(message="Välj en fil med områden först.", status=400)
-    suffix = ".xlsx" if upload.filename.lower().endswith(".xlsx") else ".csv"
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / f"omraden{suffix}"
-        upload.save(path)
+    with saved_upload(upload, "omraden" + table_suffix(upload.filename)) as path:
         try:
             areas = read_areas(path)
         except SipError as error:

@@ -7,13 +7,12 @@ not read in twice by mistake. The upload is kept only for the length of the requ
 """
 from __future__ import annotations
 
-import re
-import tempfile
 from pathlib import Path
 
 from flask import request
 
 from backoffice.coordinator.console import blueprint, current_console, log_action, page
+from backoffice.coordinator.uploads import display_name, saved_upload
 from backoffice.errors import SipError
 from backoffice.forms.schema import all_forms
 
@@ -42,16 +41,6 @@ def import_page(message: str = "", problems=(), status: int = 200, chosen: str =
                 forms=forms, chosen=chosen or (forms[0].id if forms else ""))
 
 
-def display_name(filename: str) -> str:
-    """The uploaded file's own name, as the coordinator knows it, without any folder or control
-    characters (it is shown on the page and kept in the import log), short enough to be saved as a
-    file (60 characters of at most 4 bytes each, under the file system's 255 bytes)."""
-    name = re.sub(r"[\x00-\x1f\x7f]", "", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    suffix = Path(name).suffix[:8]
-    stem = name[: len(name) - len(Path(name).suffix)]
-    return stem[:60] + suffix if stem else f"fil{suffix}"
-
-
 @blueprint.post("/inlasning")
 def upload_import():
     """Validate the uploaded file against the chosen form and append all its rows, or none."""
@@ -69,9 +58,7 @@ def upload_import():
         return import_page(message=f"{name}: läs in en Excel-arbetsbok (.xlsx) eller en CSV-fil. Spara filen i "
                                    "ett av de formaten och ladda upp den igen.", status=422, chosen=chosen)
     intake = _intake()
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / name
-        upload.save(path)
+    with saved_upload(upload, name) as path:
         try:
             imported = import_table(path, chosen, data_dir=current_console().data_dir, store=intake.store,
                                     register=intake.register, again=request.form.get("igen") == "1",

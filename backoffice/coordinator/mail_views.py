@@ -6,14 +6,12 @@ a job with a page that shows how far it has come.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
-
 from flask import redirect, request
 
 from backoffice import schoolyear
 from backoffice.coordinator import jobs
 from backoffice.coordinator.console import base_url, blueprint, current_console, log_action, page, person
+from backoffice.coordinator.uploads import saved_upload, table_suffix
 from backoffice.errors import SipError
 from backoffice.forms.schema import all_forms
 
@@ -58,10 +56,7 @@ def upload_addresses():
     if upload is None or not upload.filename:
         return mail_page(message="Välj en fil med adresser först.", status=400)
     edition = _edition()
-    suffix = Path(upload.filename).suffix.lower() if Path(upload.filename).suffix.lower() in (".csv", ".xlsx") else ".csv"
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / f"adresser{suffix}"
-        upload.save(path)
+    with saved_upload(upload, "adresser" + table_suffix(upload.filename)) as path:
         try:
             imported = import_addresses(path, load_register(edition.register_path), edition.register_path)
         except AddressFileRefused as refused:
